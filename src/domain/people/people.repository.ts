@@ -1,0 +1,153 @@
+import { Types, type Connection } from 'mongoose';
+import { isDuplicateKeyError } from '../shared/mongo-errors';
+import type { Scope } from '../territory/territory.types';
+import { peopleModels, type InviteDoc, type Language, type Role, type UserDoc } from './people.model';
+import type { Invite, User } from './people.types';
+
+const toScope = (s: { level: Scope['level']; id: Types.ObjectId }): Scope => ({ level: s.level, id: String(s.id) });
+const fromScope = (s: Scope) => ({ level: s.level, id: new Types.ObjectId(s.id) });
+
+const toUser = (d: UserDoc): User => ({
+  telegramId: d.telegramId,
+  chatId: d.chatId,
+  fullName: d.fullName,
+  position: d.position,
+  role: d.role,
+  scope: d.scope ? toScope(d.scope) : undefined,
+  isAdmin: Boolean(d.isAdmin),
+  language: d.language,
+  registeredAt: d.registeredAt,
+});
+
+const toInvite = (d: InviteDoc): Invite => ({
+  code: d.code,
+  role: d.role,
+  scope: toScope(d.scope),
+  maxUses: d.maxUses,
+  uses: d.uses,
+  expiresAt: d.expiresAt,
+  revokedAt: d.revokedAt,
+  createdAt: d.createdAt,
+});
+
+/** Users, invites and redemptions; every write is one document, retries are made safe by unique indexes. */
+export function createPeopleRepository(conn: Connection) {
+  const { User: UserModel, Invite: InviteModel, Redemption: RedemptionModel } = peopleModels(conn);
+
+  /** Upsert by telegramId; two first writes racing end in E11000 for one of them, which then updates. */
+  async function upsertUser(telegramId: number, set: Record<string, unknown>): Promise<User> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await UserModel.updateOne({ telegramId }, { $set: set, $setOnInsert: { telegramId } }, { upsert: true });
+        break;
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || attempt >= 2) throw err;
+      }
+    }
+    const d = await UserModel.findOne({ telegramId }).lean<UserDoc>();
+    return toUser(d!);
+  }
+
+  return {
+    async ensureIndexes(): Promise<void> {
+      await Promise.all([UserModel.syncIndexes(), InviteModel.syncIndexes(), RedemptionModel.syncIndexes()]);
+    },
+
+    async getUser(telegramId: number): Promise<User | null> {
+      const d = await UserModel.findOne({ telegramId }).lean<UserDoc>();
+      return d ? toUser(d) : null;
+    },
+
+    async bindUser(input: {
+      telegramId: number;
+      chatId: number;
+      fullName: string;
+      position: string;
+      role: Role;
+      scope: Scope;
+      language: Language;
+      consentVersion: string;
+      inviteCode: string;
+      now: Date;
+    }): Promise<User> {
+      return upsertUser(input.telegramId, {
+        chatId: input.chatId,
+        fullName: input.fullName,
+        position: input.position,
+        role: input.role,
+        scope: fromScope(input.scope),
+        language: input.language,
+        consent: { version: input.consentVersion, at: input.now },
+        inviteCode: input.inviteCode,
+        registeredAt: input.now,
+      });
+    },
+
+    async setLanguage(telegramId: number, language: Language): Promise<void> {
+      await UserModel.updateOne({ telegramId }, { $set: { language } });
+    },
+
+    async setAdmin(telegramId: number, isAdmin: boolean): Promise<User> {
+      return upsertUser(telegramId, { isAdmin });
+    },
+
+    async usersInScope(scopeId: string): Promise<User[]> {
+      return (await UserModel.find({ 'scope.id': new Types.ObjectId(scopeId) }).lean<UserDoc[]>()).map(toUser);
+    },
+
+    async usersInScopes(scopeIds: string[]): Promise<User[]> {
+      if (scopeIds.length === 0) return [];
+      const ids = scopeIds.map((id) => new Types.ObjectId(id));
+      return (await UserModel.find({ 'scope.id': { $in: ids } }).lean<UserDoc[]>()).map(toUser);
+    },
+
+    /** Inserts a new invite; false when the code is taken (the caller draws another). */
+    async insertInvite(invite: Omit<Invite, 'uses' | 'revokedAt' | 'createdAt'> & { createdBy?: string }): Promise<Invite | null> {
+      try {
+        const d = await InviteModel.create({ ...invite, scope: fromScope(invite.scope), uses: 0 });
+        return toInvite(d.toObject());
+      } catch (err) {
+        if (isDuplicateKeyError(err)) return null;
+        throw err;
+      }
+    },
+
+    async getInvite(code: string): Promise<Invite | null> {
+      const d = await InviteModel.findOne({ code }).lean<InviteDoc>();
+      return d ? toInvite(d) : null;
+    },
+
+    async revokeInvite(code: string, now: Date): Promise<'revoked' | 'already_revoked' | 'not_found'> {
+      const res = await InviteModel.updateOne({ code, revokedAt: null }, { $set: { revokedAt: now } });
+      if (res.matchedCount === 1) return 'revoked';
+      return (await InviteModel.exists({ code })) ? 'already_revoked' : 'not_found';
+    },
+
+    async listInvites(filter: { scopeId?: string } = {}): Promise<Invite[]> {
+      const q = filter.scopeId ? { 'scope.id': new Types.ObjectId(filter.scopeId) } : {};
+      return (await InviteModel.find(q).sort({ createdAt: -1 }).lean<InviteDoc[]>()).map(toInvite);
+    },
+
+    /**
+     * Claims a slot of an invite for a person. Returns 'claimed' for the first claim, 'mine' when this person
+     * already holds it (a repeated press), 'taken' when someone else does.
+     */
+    async claimRedemption(code: string, slot: string, telegramId: number, now: Date): Promise<'claimed' | 'mine' | 'taken'> {
+      try {
+        await RedemptionModel.create({ code, slot, telegramId, at: now });
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+        const existing = await RedemptionModel.findOne({ code, slot }).lean();
+        return existing?.telegramId === telegramId ? 'mine' : 'taken';
+      }
+      await InviteModel.updateOne({ code }, { $inc: { uses: 1 } });
+      return 'claimed';
+    },
+
+    async redemptionOf(code: string, telegramId: number) {
+      return RedemptionModel.findOne({ code, telegramId }).lean();
+    },
+  };
+}
+
+export type PeopleRepository = ReturnType<typeof createPeopleRepository>;

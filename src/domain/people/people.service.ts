@@ -1,0 +1,160 @@
+import type { Clock } from '../shared/clock';
+import type { TerritoryService } from '../territory/territory.service';
+import type { Scope, ScopeView } from '../territory/territory.types';
+import { generateInviteCode, normalizeInviteCode } from './invite-code';
+import type { Language, Role } from './people.model';
+import type { PeopleRepository } from './people.repository';
+import type { Invite, User } from './people.types';
+
+/** Bumped whenever the consent text in locales/ changes, so we know which text each person agreed to. */
+export const CONSENT_VERSION = '2026-11-23';
+
+export type InviteCheck =
+  | { status: 'ok'; invite: Invite; scope: ScopeView }
+  | { status: 'malformed' | 'unknown' | 'expired' | 'revoked' | 'used' | 'scope_gone' };
+
+export type RedeemResult =
+  | { status: 'bound'; user: User; scope: ScopeView }
+  | { status: 'already_bound'; user: User; scope: ScopeView }
+  | { status: 'malformed' | 'unknown' | 'expired' | 'revoked' | 'used' | 'scope_gone' };
+
+const ROLE_LEVELS: Record<Role, Scope['level'][]> = {
+  head: ['organization'],
+  coordinator: ['municipality', 'region'],
+};
+
+export class InviteScopeError extends Error {
+  constructor(role: Role, level: Scope['level']) {
+    super(`a ${role} invite cannot be for a ${level}`);
+    this.name = 'InviteScopeError';
+  }
+}
+
+export interface PeopleServiceOptions {
+  clock: Clock;
+  inviteTtlDays: number;
+}
+
+/** Invites, onboarding and the people the bot knows. */
+export function createPeopleService(repo: PeopleRepository, territory: TerritoryService, options: PeopleServiceOptions) {
+  const { clock } = options;
+
+  async function check(rawCode: string, telegramId?: number): Promise<InviteCheck & { code?: string }> {
+    const code = normalizeInviteCode(rawCode);
+    if (!code) return { status: 'malformed' };
+    const invite = await repo.getInvite(code);
+    if (!invite) return { status: 'unknown' };
+    if (invite.revokedAt) return { status: 'revoked' };
+    if (invite.expiresAt.getTime() <= clock().getTime()) return { status: 'expired' };
+    if (invite.maxUses > 0 && invite.uses >= invite.maxUses) {
+      // The one who used it may open the link again and must not be told it is "used by someone".
+      const mine = telegramId !== undefined && (await repo.redemptionOf(code, telegramId));
+      if (!mine) return { status: 'used' };
+    }
+    const scope = await territory.describeScope(invite.scope);
+    if (!scope) return { status: 'scope_gone' };
+    return { status: 'ok', invite, scope, code };
+  }
+
+  return {
+    getUser: repo.getUser,
+
+    /** What a person sees before onboarding: is the invite usable, and what is it for. */
+    checkInvite(rawCode: string, telegramId?: number): Promise<InviteCheck> {
+      return check(rawCode, telegramId);
+    },
+
+    async createInvite(input: {
+      role: Role;
+      scope: Scope;
+      maxUses?: number;
+      ttlDays?: number;
+      createdBy?: string;
+    }): Promise<Invite> {
+      if (!ROLE_LEVELS[input.role].includes(input.scope.level)) throw new InviteScopeError(input.role, input.scope.level);
+      const ttlDays = input.ttlDays ?? options.inviteTtlDays;
+      const expiresAt = new Date(clock().getTime() + ttlDays * 24 * 60 * 60 * 1000);
+      const maxUses = input.maxUses ?? (input.role === 'head' ? 1 : 0);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const invite = await repo.insertInvite({
+          code: generateInviteCode(),
+          role: input.role,
+          scope: input.scope,
+          maxUses,
+          expiresAt,
+          createdBy: input.createdBy,
+        });
+        if (invite) return invite;
+      }
+      throw new Error('could not draw a free invite code in 5 attempts');
+    },
+
+    async revokeInvite(rawCode: string): Promise<'revoked' | 'already_revoked' | 'not_found'> {
+      const code = normalizeInviteCode(rawCode);
+      if (!code) return 'not_found';
+      return repo.revokeInvite(code, clock());
+    },
+
+    listInvites: repo.listInvites,
+
+    /**
+     * Binds a Telegram account to the invite's role and scope after consent. Safe to call twice (a double press,
+     * a retry after a crash): the second call finds the person's own redemption and reports 'already_bound'.
+     */
+    async redeemInvite(input: {
+      code: string;
+      telegramId: number;
+      chatId: number;
+      fullName: string;
+      position: string;
+      language: Language;
+    }): Promise<RedeemResult> {
+      const checked = await check(input.code, input.telegramId);
+      if (checked.status !== 'ok' || !checked.code) return { status: checked.status === 'ok' ? 'unknown' : checked.status };
+      const { invite, scope } = checked;
+      const slot = invite.maxUses === 1 ? 'single' : String(input.telegramId);
+      const claim = await repo.claimRedemption(checked.code, slot, input.telegramId, clock());
+      if (claim === 'taken') return { status: 'used' };
+      const existing = await repo.getUser(input.telegramId);
+      if (claim === 'mine' && existing?.role === invite.role && existing.scope?.id === invite.scope.id) {
+        return { status: 'already_bound', user: existing, scope };
+      }
+      const user = await repo.bindUser({
+        telegramId: input.telegramId,
+        chatId: input.chatId,
+        fullName: input.fullName,
+        position: input.position,
+        role: invite.role,
+        scope: invite.scope,
+        language: input.language,
+        consentVersion: CONSENT_VERSION,
+        inviteCode: checked.code,
+        now: clock(),
+      });
+      return { status: 'bound', user, scope };
+    },
+
+    setLanguage: repo.setLanguage,
+
+    async makeAdmin(telegramId: number): Promise<User> {
+      return repo.setAdmin(telegramId, true);
+    },
+
+    async describeUserScope(user: User): Promise<ScopeView | null> {
+      return user.scope ? territory.describeScope(user.scope) : null;
+    },
+
+    /** Heads already registered for each organization of a list, for a coordinator's overview. */
+    async headsByOrganization(organizationIds: string[]): Promise<Map<string, User[]>> {
+      const users = await repo.usersInScopes(organizationIds);
+      const map = new Map<string, User[]>();
+      for (const u of users) {
+        if (u.role !== 'head' || !u.scope) continue;
+        map.set(u.scope.id, [...(map.get(u.scope.id) ?? []), u]);
+      }
+      return map;
+    },
+  };
+}
+
+export type PeopleService = ReturnType<typeof createPeopleService>;
