@@ -1,0 +1,101 @@
+import { InlineKeyboard } from 'grammy';
+import type { Language, User } from '../../domain/people/people.types';
+import type { Services } from '../../domain/services';
+import { nameKey } from '../../domain/shared/names';
+import type { Logger } from '../../logger';
+import type { BotConversation, ConversationContext } from '../context';
+import { organizationsVisibleTo } from '../features/orgs';
+import { formatDateTime } from '../format';
+import { translator } from '../i18n';
+import { newErrorId } from '../middlewares/error-boundary';
+
+export const INVITE_HEAD = 'invite-head';
+const MAX_BUTTONS = 8;
+
+export interface InviteHeadArgs {
+  language: Language;
+  query?: string;
+}
+
+/**
+ * A coordinator picks one of their organizations (buttons, or a part of its name when there are many) and gets a
+ * single-use invite link for its head, to forward as it is.
+ */
+export function createInviteHeadConversation(deps: { services: Services; logger: Logger }) {
+  return async function inviteHead(conversation: BotConversation, ctx: ConversationContext, args: InviteHeadArgs) {
+    const t = translator(args.language);
+    const telegramId = ctx.from!.id;
+    const orgs = await conversation.external(async () => {
+      const user = (await deps.services.people.getUser(telegramId)) as User;
+      const list = await organizationsVisibleTo(deps.services, user);
+      return list.map((o) => ({ id: o.id, name: o.shortName, key: `${nameKey(o.fullName)} ${nameKey(o.shortName)}` }));
+    });
+    if (orgs.length === 0) {
+      await ctx.reply(t('orgs.empty'));
+      return;
+    }
+
+    let query = args.query?.trim() ?? '';
+    for (;;) {
+      const found = query ? orgs.filter((o) => o.key.includes(nameKey(query))) : orgs;
+      if (query && found.length === 0) {
+        await ctx.reply(t('invite_cmd.not_found', { query }));
+      } else if (found.length > MAX_BUTTONS) {
+        await ctx.reply(query ? t('invite_cmd.too_many', { query, count: found.length }) : t('invite_cmd.choose_org'));
+      } else {
+        const keyboard = new InlineKeyboard();
+        found.forEach((o, i) => keyboard.text(`${i + 1}. ${o.name}`, `invorg:${o.id}`).row());
+        await ctx.reply(t('invite_cmd.choose_org'), { reply_markup: keyboard });
+      }
+
+      const answer = await conversation.wait();
+      const data = answer.callbackQuery?.data;
+      if (data?.startsWith('invorg:')) {
+        const org = orgs.find((o) => o.id === data.slice('invorg:'.length));
+        if (!org) {
+          await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
+          continue;
+        }
+        await answer.answerCallbackQuery();
+        await answer.editMessageReplyMarkup({ reply_markup: undefined });
+        const created = await conversation.external(async () => {
+          try {
+            const invite = await deps.services.people.createInvite({
+              role: 'head',
+              scope: { level: 'organization', id: org.id },
+              createdBy: `telegram:${telegramId}`,
+            });
+            const scope = await deps.services.territory.describeScope(invite.scope);
+            return {
+              ok: true as const,
+              code: invite.code,
+              organization: scope?.organization?.fullName ?? org.name,
+              expires: formatDateTime(invite.expiresAt, scope?.timezone ?? 'Europe/Moscow', args.language),
+            };
+          } catch (err) {
+            const errorId = newErrorId();
+            deps.logger.error({ err, errorId, userId: telegramId, step: 'invite-head.create' }, 'invite failed');
+            return { ok: false as const, errorId };
+          }
+        });
+        if (!created.ok) {
+          await answer.reply(t('errors.generic', { id: created.errorId }));
+          continue;
+        }
+        const link = `https://t.me/${answer.me.username}?start=${created.code}`;
+        await answer.reply(t('invite_cmd.created', { organization: created.organization, link, code: created.code, expires: created.expires }));
+        return;
+      }
+      if (answer.callbackQuery) {
+        await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
+        continue;
+      }
+      const text = answer.message?.text?.trim();
+      if (!text || text.startsWith('/')) {
+        await answer.reply(t('onboarding.need_text'));
+        continue;
+      }
+      query = text;
+    }
+  };
+}

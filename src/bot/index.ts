@@ -1,0 +1,96 @@
+import { autoRetry } from '@grammyjs/auto-retry';
+import { conversations, createConversation } from '@grammyjs/conversations';
+import { sequentialize } from '@grammyjs/runner';
+import { Bot, session, type BotConfig, type Context } from 'grammy';
+import type { Services } from '../domain/services';
+import type { Logger } from '../logger';
+import type { BotContext } from './context';
+import { createInviteHeadConversation, INVITE_HEAD } from './conversations/invite-head';
+import { createOnboardingConversation, ONBOARDING } from './conversations/onboarding';
+import { cancelFeature } from './features/cancel';
+import { helpFeature } from './features/help';
+import { inviteFeature } from './features/invite';
+import { languageFeature } from './features/language';
+import { meFeature } from './features/me';
+import { orgsFeature } from './features/orgs';
+import { startFeature } from './features/start';
+import { unhandledFeature } from './features/unhandled';
+import { attachContext, logUpdates } from './middlewares/context';
+import { createErrorHandler } from './middlewares/error-boundary';
+import type { BotStorage } from './storage';
+
+/**
+ * Bump whenever the steps of any conversation change: state saved by an older version is then dropped instead of
+ * being replayed against different code.
+ */
+export const CONVERSATION_VERSION = 1;
+
+export interface BotDeps {
+  services: Services;
+  logger: Logger;
+  storage: BotStorage;
+}
+
+const AUTO_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowInternalServerErrors: false };
+
+const chatKey = (ctx: Context) => (ctx.chatId ?? ctx.from?.id)?.toString();
+
+/**
+ * Builds the bot without starting it and without reading the environment, so tests can pass
+ * `{ botInfo, client: { fetch } }` and drive it with handleUpdate.
+ *
+ * Middleware order:
+ *  1. sequentialize: one chat's updates run one at a time (the runner is concurrent across chats)
+ *  2. error boundary around everything below: apology with an error id, details to the log
+ *  3. update logging (ids and timings only)
+ *  4. private chats only; groups and channels are ignored
+ *  5. session in Redis
+ *  6. context: services, the person as known to the bot, language, t()
+ *  7. conversations plugin, its state in Redis with CONVERSATION_VERSION
+ *  8. commands that cut through any open dialogue: /cancel, /start, /help, /lang
+ *  9. the conversations themselves
+ * 10. features by role
+ * 11. unhandled, last
+ */
+export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<BotContext>): Bot<BotContext> {
+  const bot = new Bot<BotContext>(token, botConfig);
+  bot.api.config.use(autoRetry(AUTO_RETRY));
+  const onError = createErrorHandler(deps.logger);
+  bot.catch(onError);
+
+  bot.use(sequentialize(chatKey)); // 1
+  const safe = bot.errorBoundary(onError); // 2
+  safe.use(logUpdates(deps.logger)); // 3
+  const chat = safe.chatType('private'); // 4
+  chat.use(
+    session({
+      initial: () => ({}),
+      storage: deps.storage.session,
+      getSessionKey: (ctx) => (chatKey(ctx) ? `session:${chatKey(ctx)}` : undefined),
+    }),
+  ); // 5
+  chat.use(attachContext(deps)); // 6
+  chat.use(
+    conversations<BotContext, Context>({
+      storage: {
+        type: 'key',
+        version: CONVERSATION_VERSION,
+        adapter: deps.storage.conversations,
+        getStorageKey: (ctx) => (chatKey(ctx) ? `conversation:${chatKey(ctx)}` : undefined),
+      },
+      // Outer plugins do not reach inside a conversation, which builds its own Api: retry 429s there too.
+      plugins: [
+        async (ctx, next) => {
+          ctx.api.config.use(autoRetry(AUTO_RETRY));
+          await next();
+        },
+      ],
+    }),
+  ); // 7
+  chat.use(cancelFeature(), startFeature(), helpFeature(), languageFeature()); // 8
+  chat.use(createConversation(createOnboardingConversation(deps), { id: ONBOARDING })); // 9
+  chat.use(createConversation(createInviteHeadConversation(deps), { id: INVITE_HEAD }));
+  chat.use(meFeature(), orgsFeature(), inviteFeature()); // 10
+  chat.use(unhandledFeature()); // 11
+  return bot;
+}
