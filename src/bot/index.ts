@@ -47,9 +47,9 @@ const chatKey = (ctx: Context) => (ctx.chatId ?? ctx.from?.id)?.toString();
  *  5. session in Redis
  *  6. context: services, the person as known to the bot, language, t()
  *  7. conversations plugin, its state in Redis with CONVERSATION_VERSION
- *  8. commands that cut through any open dialogue: /cancel, /start, /help, /lang
- *  9. the conversations themselves
- * 10. features by role
+ *  8. commands that cut through any open dialogue: /cancel, /help, /lang
+ *  9. the conversations themselves (a /start or /invite inside one ends it and passes on to 10)
+ * 10. /start and the features by role (they enter conversations, so they come after them)
  * 11. unhandled, last
  */
 export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<BotContext>): Bot<BotContext> {
@@ -87,10 +87,10 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
       ],
     }),
   ); // 7
-  chat.use(cancelFeature(), startFeature(), helpFeature(), languageFeature()); // 8
+  chat.use(cancelFeature(), helpFeature(), languageFeature()); // 8
   chat.use(createConversation(createOnboardingConversation(deps), { id: ONBOARDING })); // 9
   chat.use(createConversation(createInviteHeadConversation(deps), { id: INVITE_HEAD }));
-  chat.use(meFeature(), orgsFeature(), inviteFeature()); // 10
+  chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
   chat.use(unhandledFeature()); // 11
   return bot;
 }

@@ -8,6 +8,7 @@ import { organizationsVisibleTo } from '../features/orgs';
 import { formatDateTime } from '../format';
 import { translator } from '../i18n';
 import { newErrorId } from '../middlewares/error-boundary';
+import { waitInDialogue } from './ask';
 
 export const INVITE_HEAD = 'invite-head';
 const MAX_BUTTONS = 8;
@@ -48,7 +49,7 @@ export function createInviteHeadConversation(deps: { services: Services; logger:
         await ctx.reply(t('invite_cmd.choose_org'), { reply_markup: keyboard });
       }
 
-      const answer = await conversation.wait();
+      const answer = await waitInDialogue(conversation);
       const data = answer.callbackQuery?.data;
       if (data?.startsWith('invorg:')) {
         const org = orgs.find((o) => o.id === data.slice('invorg:'.length));

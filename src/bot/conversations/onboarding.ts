@@ -8,7 +8,7 @@ import type { BotConversation, ConversationContext } from '../context';
 import { newErrorId } from '../middlewares/error-boundary';
 import { roleLabel, scopeText } from '../format';
 import { translator } from '../i18n';
-import { askText } from './ask';
+import { askText, waitInDialogue } from './ask';
 
 export const ONBOARDING = 'onboarding';
 
@@ -52,7 +52,7 @@ export function createOnboardingConversation(deps: { services: Services; logger:
       const consentMessage = await ctx.reply(`${summary}\n\n${t('onboarding.consent')}`, { reply_markup: keyboard });
 
       for (;;) {
-        const answer = await conversation.wait();
+        const answer = await waitInDialogue(conversation);
         const data = answer.callbackQuery?.data;
         if (data === undefined || answer.callbackQuery?.message?.message_id !== consentMessage.message_id) {
           if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });

@@ -115,10 +115,12 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
       const slot = invite.maxUses === 1 ? 'single' : String(input.telegramId);
       const claim = await repo.claimRedemption(checked.code, slot, input.telegramId, clock());
       if (claim === 'taken') return { status: 'used' };
-      const existing = await repo.getUser(input.telegramId);
-      if (claim === 'mine' && existing?.role === invite.role && existing.scope?.id === invite.scope.id) {
+      const existing = claim === 'mine' ? await repo.getUser(input.telegramId) : null;
+      if (existing?.role === invite.role && existing.scope?.id === invite.scope.id) {
         return { status: 'already_bound', user: existing, scope };
       }
+      // Either the first claim, or a repeat whose first attempt did not get as far as binding (a crash, a press
+      // racing on another instance): binding is an idempotent upsert, so doing it again is safe.
       const user = await repo.bindUser({
         telegramId: input.telegramId,
         chatId: input.chatId,
@@ -131,6 +133,7 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
         inviteCode: checked.code,
         now: clock(),
       });
+      if (claim === 'mine') return { status: 'already_bound', user, scope };
       return { status: 'bound', user, scope };
     },
 

@@ -1,0 +1,51 @@
+import type { Update, User } from 'grammy/types';
+import { createBot } from '../../src/bot';
+import { createRedisStorage } from '../../src/bot/storage';
+import type { Services } from '../../src/domain/services';
+import { createLogger, silentLogger, type Logger } from '../../src/logger';
+import { botInfo, callbackUpdate, FakeTelegram, TEST_TOKEN, textUpdate } from './fake-telegram';
+import { openTestDb, openTestRedis, testClock } from './services';
+
+/**
+ * The real bot over the real FerretDB and Redis, with Telegram faked at fetch. Every update is handled by a bot
+ * built anew over the same storage, as after a restart, so a test that passes here passes across restarts too.
+ */
+export async function createHarness(options: { logger?: Logger } = {}) {
+  const time = testClock();
+  const db = await openTestDb(time.clock);
+  const redisHandle = await openTestRedis();
+  const telegram = new FakeTelegram();
+  const storage = createRedisStorage(redisHandle.redis);
+  // TEST_LOG=error shows what the error boundary caught while a test is being written.
+  const logger = options.logger ?? (process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger);
+
+  const newBot = (services: Services = db.services) =>
+    createBot(TEST_TOKEN, { services, logger, storage }, { botInfo, client: { fetch: telegram.fetch } });
+
+  return {
+    time,
+    services: db.services,
+    conn: db.conn,
+    redis: redisHandle.redis,
+    telegram,
+    newBot,
+    async handle(update: Update, services?: Services) {
+      await newBot(services).handleUpdate(update);
+    },
+    async send(from: User, text: string) {
+      await newBot().handleUpdate(textUpdate(from, text));
+    },
+    /** Presses the button with this callback data on the last message that had it. */
+    async press(from: User, data: string) {
+      const button = telegram.lastButtons(from.id).find((b) => b.data === data);
+      if (!button) throw new Error(`no button ${data} in the last keyboard sent to ${from.id}`);
+      await newBot().handleUpdate(callbackUpdate(from, data, button.messageId));
+    },
+    async close() {
+      await db.close();
+      await redisHandle.close();
+    },
+  };
+}
+
+export type Harness = Awaited<ReturnType<typeof createHarness>>;
