@@ -50,14 +50,18 @@ const botSchema = baseSchema
         .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -')
         .optional(),
     ),
-    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(8080)),
-  })
-  .superRefine((env, ctx) => {
-    if (env.BOT_MODE === 'webhook') {
-      if (!env.WEBHOOK_URL) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_URL'], message: 'is required when BOT_MODE=webhook' });
-      if (!env.WEBHOOK_SECRET) ctx.addIssue({ code: 'custom', path: ['WEBHOOK_SECRET'], message: 'is required when BOT_MODE=webhook' });
-    }
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8080)),
   });
+
+/** Rules across variables, checked on the raw environment so they are reported together with the rest. */
+function crossChecks(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  if (env.BOT_MODE?.trim() === 'webhook') {
+    if (!env.WEBHOOK_URL?.trim()) problems.push('WEBHOOK_URL is required when BOT_MODE=webhook');
+    if (!env.WEBHOOK_SECRET?.trim()) problems.push('WEBHOOK_SECRET is required when BOT_MODE=webhook');
+  }
+  return problems;
+}
 
 const adminSchema = baseSchema.extend({
   BOT_TOKEN: z.preprocess(emptyToUndefined, botToken.optional()),
@@ -83,20 +87,23 @@ export class ConfigError extends Error {
   }
 }
 
-function parseWith<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>): T {
+function parseWith<T>(schema: z.ZodType<T>, env: Record<string, string | undefined>, extra: string[] = []): T {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = issue.path.join('.') || 'environment';
-    const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-    return `${name} ${message}`;
-  });
-  throw new ConfigError(problems);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = issue.path.join('.') || 'environment';
+        const missing = issue.code === 'invalid_type' && !env[name]?.trim();
+        return `${name} ${missing ? 'is required' : issue.message}`;
+      });
+  problems.push(...extra);
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return result.data;
 }
 
 /** Parses the bot process's environment; throws ConfigError naming each bad variable. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  return parseWith(botSchema, env);
+  return parseWith(botSchema, env, crossChecks(env));
 }
 
 /** The operator's command line needs only the database; the token is optional (used to learn the bot's username). */
