@@ -1,0 +1,142 @@
+import { Writable } from 'node:stream';
+import { CONSENT_DATA } from '../../src/bot/conversations/onboarding';
+import type { Services } from '../../src/domain/services';
+import { createLogger } from '../../src/logger';
+import { callbackUpdate, person, TEST_TOKEN, textUpdate } from '../helpers/fake-telegram';
+import { createHarness, type Harness } from '../helpers/harness';
+import { seedTerritory } from '../helpers/services';
+
+describe('everyday commands', () => {
+  let h: Harness;
+  let territory: Awaited<ReturnType<typeof seedTerritory>>;
+  const logLines: string[] = [];
+  const coordinator = person(8001);
+  const head = person(8002);
+
+  beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        logLines.push(String(chunk));
+        cb();
+      },
+    });
+    h = await createHarness({ logger: createLogger('info', sink) });
+    territory = await seedTerritory(h.services);
+    const bind = async (tg: typeof head, role: 'head' | 'coordinator', scope: { level: 'organization' | 'municipality'; id: string }, fullName: string) => {
+      const invite = await h.services.people.createInvite({ role, scope });
+      await h.services.people.redeemInvite({ code: invite.code, telegramId: tg.id, chatId: tg.id, fullName, position: 'директор', language: 'ru' });
+    };
+    await bind(coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id }, 'Григорьева Алла Викторовна');
+    await bind(head, 'head', { level: 'organization', id: territory.school1.id }, 'Иванов Пётр Сергеевич');
+  });
+  afterAll(async () => h.close());
+  beforeEach(() => h.telegram.clear());
+
+  it('/help tells each role its own commands', async () => {
+    await h.send(head, '/help');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Вы — руководитель образовательной организации');
+    expect(h.telegram.lastTextTo(head.id)).not.toContain('/orgs');
+    await h.send(coordinator, '/help');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('/orgs');
+    const guest = person(8003);
+    await h.send(guest, '/help');
+    expect(h.telegram.lastTextTo(guest.id)).toContain('Вы ещё не зарегистрированы');
+  });
+
+  it('/lang switches to English: the reply, the menu and later answers follow, and it is remembered', async () => {
+    await h.send(head, '/lang');
+    const buttons = h.telegram.lastButtons(head.id);
+    expect(buttons.map((b) => b.text)).toEqual(['Русский', 'English']);
+    await h.press(head, 'lang:en');
+    expect(h.telegram.lastTextTo(head.id)).toBe('Language switched: English.');
+    const menu = h.telegram.callsOf('setMyCommands').pop()!;
+    expect(menu.payload.scope).toEqual({ type: 'chat', chat_id: head.id });
+    expect(menu.payload.commands[0]).toEqual({ command: 'help', description: 'What the bot can do' });
+    expect((await h.services.people.getUser(head.id))?.language).toBe('en');
+    await h.send(head, '/me');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Position: директор');
+    await h.send(head, '/lang');
+    await h.press(head, 'lang:ru');
+    expect(h.telegram.lastTextTo(head.id)).toBe('Язык переключён: русский.');
+  });
+
+  it('/lang works for a guest too, before they register', async () => {
+    const guest = person(8004);
+    await h.send(guest, '/lang');
+    await h.press(guest, 'lang:en');
+    await h.send(guest, '/start');
+    expect(h.telegram.lastTextTo(guest.id)).toContain('you need a personal invite link');
+  });
+
+  it('/orgs shows a coordinator the organizations of their municipality and who has registered', async () => {
+    await h.send(coordinator, '/orgs');
+    const text = h.telegram.lastTextTo(coordinator.id);
+    expect(text).toContain('Организации (2):');
+    expect(text).toContain('МБОУ СОШ № 1 — руководитель: Иванов Пётр Сергеевич');
+    expect(text).toContain('МКДОУ д/с № 5 — руководитель не зарегистрирован');
+    expect(text).not.toContain('МАОУ СОШ № 8'); // another municipality
+  });
+
+  it('/invite lets a coordinator issue a head invite that a head can then use', async () => {
+    await h.send(coordinator, '/invite');
+    const buttons = h.telegram.lastButtons(coordinator.id);
+    expect(buttons.map((b) => b.text)).toEqual(['1. МБОУ СОШ № 1', '2. МКДОУ д/с № 5']);
+    await h.press(coordinator, buttons[1]!.data);
+    const reply = h.telegram.lastTextTo(coordinator.id);
+    expect(reply).toContain('Детский сад № 5');
+    const code = /start=([a-z0-9]+)/.exec(reply)?.[1];
+    expect(reply).toContain(`https://t.me/cmn_test_bot?start=${code}`);
+    const check = await h.services.people.checkInvite(code!);
+    expect(check.status).toBe('ok');
+    expect(check.status === 'ok' && check.invite).toMatchObject({ role: 'head', maxUses: 1, scope: { id: territory.kindergarten5.id } });
+  });
+
+  it('/invite with part of a name narrows the list, and an unknown name is explained', async () => {
+    await h.send(coordinator, '/invite детский');
+    expect(h.telegram.lastButtons(coordinator.id).map((b) => b.text)).toEqual(['1. МКДОУ д/с № 5']);
+    await h.send(coordinator, 'гимназия');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('Не нашёл организацию по «гимназия»');
+    await h.send(coordinator, '/cancel');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('Диалог отменён');
+  });
+
+  it('when the database fails at consent, then the person gets an error id, nothing typed is lost, and a retry works', async () => {
+    const guest = person(8005);
+    const invite = await h.services.people.createInvite({ role: 'head', scope: { level: 'organization', id: territory.kindergarten5.id } });
+    await h.send(guest, `/start ${invite.code}`);
+    await h.send(guest, 'Павлова Ксения Андреевна');
+    await h.send(guest, 'заведующая');
+    const [agree] = h.telegram.lastButtons(guest.id);
+    const failing: Services = {
+      ...h.services,
+      people: { ...h.services.people, redeemInvite: async () => Promise.reject(new Error('connection reset')) },
+    };
+    await h.handle(callbackUpdate(guest, CONSENT_DATA.agree, agree!.messageId), failing);
+    const apology = h.telegram.lastTextTo(guest.id);
+    const errorId = /Код ошибки: ([0-9a-f]{8})/.exec(apology)?.[1];
+    expect(errorId).toBeDefined();
+    expect(apology).toContain('Ваши ответы сохранены');
+    const logged = logLines.find((l) => l.includes(errorId!));
+    expect(logged).toBeDefined();
+    expect(logged).not.toContain(TEST_TOKEN.split(':')[1]);
+
+    // Same button, healthy database: the answers typed before the failure are the ones stored.
+    await h.handle(callbackUpdate(guest, CONSENT_DATA.agree, agree!.messageId));
+    expect(h.telegram.lastTextTo(guest.id)).toContain('Готово!');
+    expect(await h.services.people.getUser(guest.id)).toMatchObject({ fullName: 'Павлова Ксения Андреевна', position: 'заведующая' });
+  });
+
+  it('when a handler fails outside a dialogue, then the error boundary apologises with an id and logs no personal data', async () => {
+    const failing: Services = {
+      ...h.services,
+      people: { ...h.services.people, describeUserScope: async () => Promise.reject(new Error('boom')) },
+    };
+    await h.handle(textUpdate(head, '/me'), failing);
+    const apology = h.telegram.lastTextTo(head.id);
+    const errorId = /Код ошибки: ([0-9a-f]{8})/.exec(apology)?.[1];
+    expect(errorId).toBeDefined();
+    const logged = logLines.find((l) => l.includes(errorId!))!;
+    expect(logged).toContain('"userId":8002');
+    expect(logged).not.toContain('Иванов');
+  });
+});
