@@ -150,6 +150,8 @@ export function parseTerritoryTable(table: Table): { rows: ImportRow[]; errors: 
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = issue.path[0] as ImportColumn;
+        // An empty short name only echoes an empty full name (it falls back to it): report the full name alone.
+        if (field === 'shortName' && raw.fullName.trim() === '') continue;
         const tooLong = issue.code === 'too_big';
         if (!problems.some((p) => 'field' in p && p.field === field)) problems.push({ code: tooLong ? 'too_long' : 'missing', field });
       }
