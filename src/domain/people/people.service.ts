@@ -1,4 +1,5 @@
 import type { Clock } from '../shared/clock';
+import { createTtlCache } from '../shared/ttl-cache';
 import type { TerritoryService } from '../territory/territory.service';
 import type { Scope, ScopeView } from '../territory/territory.types';
 import { generateInviteCode, normalizeInviteCode } from './invite-code';
@@ -33,11 +34,17 @@ export class InviteScopeError extends Error {
 export interface PeopleServiceOptions {
   clock: Clock;
   inviteTtlDays: number;
+  /**
+   * How long a user record read for an update may be reused (every update needs it). Writes made through this
+   * service are seen at once; a change made by another process (the CLI, another instance) within this time.
+   */
+  userCacheMs?: number;
 }
 
 /** Invites, onboarding and the people the bot knows. */
 export function createPeopleService(repo: PeopleRepository, territory: TerritoryService, options: PeopleServiceOptions) {
   const { clock } = options;
+  const users = createTtlCache<number, User | null>({ ttlMs: options.userCacheMs ?? 5000, maxEntries: 50_000 });
 
   async function check(rawCode: string, telegramId?: number): Promise<InviteCheck & { code?: string }> {
     const code = normalizeInviteCode(rawCode);
@@ -57,7 +64,9 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
   }
 
   return {
-    getUser: repo.getUser,
+    getUser(telegramId: number): Promise<User | null> {
+      return users.get(telegramId, () => repo.getUser(telegramId));
+    },
 
     /** What a person sees before onboarding: is the invite usable, and what is it for. */
     checkInvite(rawCode: string, telegramId?: number): Promise<InviteCheck> {
@@ -121,6 +130,7 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
       }
       // Either the first claim, or a repeat whose first attempt did not get as far as binding (a crash, a press
       // racing on another instance): binding is an idempotent upsert, so doing it again is safe.
+      users.delete(input.telegramId);
       const user = await repo.bindUser({
         telegramId: input.telegramId,
         chatId: input.chatId,
@@ -133,14 +143,20 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
         inviteCode: checked.code,
         now: clock(),
       });
+      users.delete(input.telegramId); // again: a read racing the write may have cached the old record
       if (claim === 'mine') return { status: 'already_bound', user, scope };
       return { status: 'bound', user, scope };
     },
 
-    setLanguage: repo.setLanguage,
+    async setLanguage(telegramId: number, language: Language): Promise<void> {
+      await repo.setLanguage(telegramId, language);
+      users.delete(telegramId);
+    },
 
     async makeAdmin(telegramId: number): Promise<User> {
-      return repo.setAdmin(telegramId, true);
+      const user = await repo.setAdmin(telegramId, true);
+      users.delete(telegramId);
+      return user;
     },
 
     async describeUserScope(user: User): Promise<ScopeView | null> {

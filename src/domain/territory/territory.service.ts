@@ -1,3 +1,4 @@
+import { createTtlCache } from '../shared/ttl-cache';
 import type { TerritoryRepository, UpsertStatus } from './territory.repository';
 import { parseTerritoryTable, type RowError, type Table } from './territory-import';
 import type { Organization, Scope, ScopeView } from './territory.types';
@@ -23,7 +24,39 @@ export type Lookup<T> = { status: 'found'; value: T } | { status: 'not_found' } 
 const lookupOf = <T>(items: T[]): Lookup<T> =>
   items.length === 1 ? { status: 'found', value: items[0]! } : items.length === 0 ? { status: 'not_found' } : { status: 'ambiguous', candidates: items };
 
-export function createTerritoryService(repo: TerritoryRepository) {
+export interface TerritoryServiceOptions {
+  /** How long a resolved scope (names, time zone) may be reused; the directory changes only on import. */
+  scopeCacheMs?: number;
+}
+
+export function createTerritoryService(repo: TerritoryRepository, options: TerritoryServiceOptions = {}) {
+  const scopes = createTtlCache<string, ScopeView | null>({ ttlMs: options.scopeCacheMs ?? 60_000, maxEntries: 10_000 });
+
+  async function loadScope(scope: Scope): Promise<ScopeView | null> {
+    if (scope.level === 'organization') {
+      const organization = await repo.getOrganization(scope.id);
+      if (!organization) return null;
+      const [municipality, region] = await Promise.all([
+        repo.getMunicipality(organization.municipalityId),
+        repo.getRegion(organization.regionId),
+      ]);
+      if (!municipality || !region) return null;
+      return { level: 'organization', organization, municipality, region, timezone: municipality.timezone };
+    }
+    if (scope.level === 'municipality') {
+      const municipality = await repo.getMunicipality(scope.id);
+      if (!municipality) return null;
+      const region = await repo.getRegion(municipality.regionId);
+      if (!region) return null;
+      return { level: 'municipality', municipality, region, timezone: municipality.timezone };
+    }
+    const region = await repo.getRegion(scope.id);
+    if (!region) return null;
+    const municipalities = await repo.listMunicipalities({ regionId: region.id });
+    // A region has no time zone of its own in the file; its first municipality's stands in until one is set.
+    return { level: 'region', region, timezone: municipalities[0]?.timezone ?? 'Europe/Moscow' };
+  }
+
   return {
     /** Loads good rows and reports bad ones by row number; running it twice on the same table changes nothing. */
     async importTable(table: Table): Promise<ImportReport> {
@@ -34,6 +67,7 @@ export function createTerritoryService(repo: TerritoryRepository) {
         regions: emptyCounts(),
         errors,
       };
+      scopes.clear(); // names and time zones may change with this import
       const seenRegions = new Map<string, string>();
       const seenMunicipalities = new Map<string, string>();
       const count = (c: ImportCounts, s: UpsertStatus) => c[s]++;
@@ -79,29 +113,8 @@ export function createTerritoryService(repo: TerritoryRepository) {
     },
 
     /** Resolves a scope into the names a person reads; null when the territory was deleted since. */
-    async describeScope(scope: Scope): Promise<ScopeView | null> {
-      if (scope.level === 'organization') {
-        const organization = await repo.getOrganization(scope.id);
-        if (!organization) return null;
-        const [municipality, region] = await Promise.all([
-          repo.getMunicipality(organization.municipalityId),
-          repo.getRegion(organization.regionId),
-        ]);
-        if (!municipality || !region) return null;
-        return { level: 'organization', organization, municipality, region, timezone: municipality.timezone };
-      }
-      if (scope.level === 'municipality') {
-        const municipality = await repo.getMunicipality(scope.id);
-        if (!municipality) return null;
-        const region = await repo.getRegion(municipality.regionId);
-        if (!region) return null;
-        return { level: 'municipality', municipality, region, timezone: municipality.timezone };
-      }
-      const region = await repo.getRegion(scope.id);
-      if (!region) return null;
-      const municipalities = await repo.listMunicipalities({ regionId: region.id });
-      // A region has no time zone of its own in the file; its first municipality's stands in until one is set.
-      return { level: 'region', region, timezone: municipalities[0]?.timezone ?? 'Europe/Moscow' };
+    describeScope(scope: Scope): Promise<ScopeView | null> {
+      return scopes.get(`${scope.level}:${scope.id}`, () => loadScope(scope));
     },
 
     /** Organizations a scope covers, for a coordinator's list and for fanning out tasks later. */
