@@ -1,4 +1,5 @@
-import type { Api } from 'grammy';
+import type { Api, MiddlewareFn } from 'grammy';
+import type { BotContext } from './context';
 import type { BotCommand } from 'grammy/types';
 import { menuCommands } from '../domain/people/access';
 import type { Language, User } from '../domain/people/people.types';
@@ -21,4 +22,25 @@ export async function setDefaultCommands(api: Api): Promise<void> {
 /** A registered person's own menu, by role, in the language they chose. */
 export async function setChatCommands(api: Api, chatId: number, user: User | null, language: Language): Promise<void> {
   await api.setMyCommands(commandList(user, language), { scope: { type: 'chat', chat_id: chatId } });
+}
+
+/**
+ * Keeps a chat's command menu in step with the person's role and language, whatever changed them (onboarding,
+ * /lang, the operator's make-admin): the menu is set when it differs from the one last set for the chat.
+ */
+export function syncCommandMenu(): MiddlewareFn<BotContext> {
+  return async (ctx, next) => {
+    const chatId = ctx.chat?.id;
+    // A guest who chose no language sees the default menu set for everyone at start-up.
+    if (chatId !== undefined && (ctx.user || ctx.session.language)) {
+      const key = `${ctx.language}:${menuCommands(ctx.user).join(',')}`;
+      if (ctx.session.menu !== key) {
+        await setChatCommands(ctx.api, chatId, ctx.user, ctx.language).then(
+          () => (ctx.session.menu = key),
+          (err: unknown) => ctx.logger.warn({ err, chatId }, 'could not set the chat command menu'),
+        );
+      }
+    }
+    await next();
+  };
 }

@@ -9,6 +9,8 @@ import type { TFunction } from './i18n';
 export interface SessionData {
   /** The language a person chose before they were registered; after that it lives on their user record. */
   language?: Language;
+  /** The command menu last set for this chat (language and commands), so it is set again only when it changes. */
+  menu?: string;
 }
 
 interface Extras {

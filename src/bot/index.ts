@@ -4,6 +4,7 @@ import { sequentialize } from '@grammyjs/runner';
 import { Bot, session, type BotConfig, type Context } from 'grammy';
 import type { Services } from '../domain/services';
 import type { Logger } from '../logger';
+import { syncCommandMenu } from './commands';
 import type { BotContext } from './context';
 import { createInviteHeadConversation, INVITE_HEAD } from './conversations/invite-head';
 import { createOnboardingConversation, ONBOARDING } from './conversations/onboarding';
@@ -45,7 +46,7 @@ const chatKey = (ctx: Context) => (ctx.chatId ?? ctx.from?.id)?.toString();
  *  3. update logging (ids and timings only)
  *  4. private chats only; groups and channels are ignored
  *  5. session in Redis
- *  6. context: services, the person as known to the bot, language, t()
+ *  6. context: services, the person as known to the bot, language, t(); their command menu kept in step
  *  7. conversations plugin, its state in Redis with CONVERSATION_VERSION
  *  8. commands that cut through any open dialogue: /cancel, /help, /lang
  *  9. the conversations themselves (a /start or /invite inside one ends it and passes on to 10)
@@ -69,7 +70,7 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
       getSessionKey: (ctx) => (chatKey(ctx) ? `session:${chatKey(ctx)}` : undefined),
     }),
   ); // 5
-  chat.use(attachContext(deps)); // 6
+  chat.use(attachContext(deps), syncCommandMenu()); // 6
   chat.use(
     conversations<BotContext, Context>({
       storage: {

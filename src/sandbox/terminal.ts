@@ -274,7 +274,11 @@ class Session {
     if (line === '') return;
     if (!interactive) print(`[${this.label(this.current.id)}] › ${line}`);
     if (line.startsWith(':')) return this.command(line);
-    if (/^\d+$/.test(line) && this.press(Number(line))) return this.settle();
+    if (/^\d+$/.test(line)) {
+      const pressed = this.press(Number(line));
+      if (pressed === 'sent') return this.settle();
+      if (pressed === 'shown') return;
+    }
     this.emulator.sendText(this.current, line);
     await this.settle();
   }
@@ -330,28 +334,31 @@ class Session {
     }
   }
 
-  /** Presses button N of the last message in this chat that shows buttons; false when there is no such button. */
-  private press(n: number): boolean {
+  /**
+   * Presses button N of the last message in this chat that shows buttons: 'sent' when the bot gets an update,
+   * 'shown' for a link that would open outside the chat, 'none' when there is no such button (the number is text).
+   */
+  private press(n: number): 'sent' | 'shown' | 'none' {
     const message = this.emulator
       .botMessages(this.current.id)
       .reverse()
       .find((m) => inlineButtons(m).length > 0);
     const button = message && inlineButtons(message)[n - 1];
-    if (!message || !button) return false;
+    if (!message || !button) return 'none';
     print(`   (нажата кнопка / pressed [${n}] ${button.text})`);
     if ('callback_data' in button && button.callback_data !== undefined) {
       this.emulator.pressButton(this.current, message.message_id, button.callback_data);
-      return true;
+      return 'sent';
     }
     if ('url' in button && button.url) {
       const start = new RegExp(`^https://t\\.me/${BOT_USERNAME}\\?start=(.+)$`).exec(button.url);
       if (start) {
         this.emulator.sendText(this.current, `/start ${start[1]}`);
-        return true;
+        return 'sent';
       }
       print(`   🔗 ${button.url} (в Telegram открылась бы ссылка / Telegram would open the link)`);
     }
-    return false;
+    return 'shown';
   }
 
   /** Waits until the bot has reacted and then been quiet for a moment, so answers print before the next input. */

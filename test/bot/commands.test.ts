@@ -140,3 +140,32 @@ describe('everyday commands', () => {
     expect(logged).not.toContain('Иванов');
   });
 });
+
+describe('the command menu follows changes made outside the chat', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness();
+  });
+  afterAll(async () => h.close());
+
+  it('when the operator makes someone an admin, then their next message brings the operator menu, once', async () => {
+    const who = person(8101);
+    await h.send(who, '/lang');
+    await h.press(who, 'lang:ru');
+    expect(h.telegram.callsOf('setMyCommands').pop()!.payload.commands.map((c: { command: string }) => c.command)).toEqual([
+      'start',
+      'help',
+      'lang',
+      'cancel',
+    ]);
+    await h.services.people.makeAdmin(who.id);
+    h.telegram.clear();
+    await h.send(who, '/help');
+    expect(h.telegram.lastTextTo(who.id)).toContain('Вы — оператор бота');
+    const menus = h.telegram.callsOf('setMyCommands');
+    expect(menus).toHaveLength(1);
+    expect(menus[0]!.payload.commands.map((c: { command: string }) => c.command)).toEqual(['help', 'me', 'orgs', 'invite', 'lang', 'cancel']);
+    await h.send(who, '/help');
+    expect(h.telegram.callsOf('setMyCommands')).toHaveLength(1);
+  });
+});

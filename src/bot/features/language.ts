@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import { menuCommands } from '../../domain/people/access';
 import { setChatCommands } from '../commands';
 import type { BotContext } from '../context';
 import { getI18n, LANGUAGES, translator } from '../i18n';
@@ -18,7 +19,10 @@ export function languageFeature(): Composer<BotContext> {
     const t = translator(language);
     await ctx.answerCallbackQuery();
     await ctx.editMessageText(t('lang.set'));
-    if (ctx.chat) await setChatCommands(ctx.api, ctx.chat.id, ctx.user, language);
+    if (ctx.chat) {
+      await setChatCommands(ctx.api, ctx.chat.id, ctx.user, language);
+      ctx.session.menu = `${language}:${menuCommands(ctx.user).join(',')}`;
+    }
   });
   return feature;
 }
