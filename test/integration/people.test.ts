@@ -69,3 +69,27 @@ describe('invites and people against FerretDB', () => {
     expect(count).toBe(1);
   });
 });
+
+describe('limited multi-use invites', () => {
+  const time = testClock();
+  let db: Awaited<ReturnType<typeof openTestDb>>;
+  let territory: Awaited<ReturnType<typeof seedTerritory>>;
+  beforeAll(async () => {
+    db = await openTestDb(time.clock);
+    territory = await seedTerritory(db.services);
+  });
+  afterAll(async () => db.close());
+
+  it('when five people race for an invite for three, then exactly three are bound and the rest are told it is used', async () => {
+    const invite = await db.services.people.createInvite({ role: 'coordinator', scope: { level: 'municipality', id: territory.bodaibo.id }, maxUses: 3 });
+    const results = await Promise.all(
+      [1, 2, 3, 4, 5].map((i) =>
+        db.services.people.redeemInvite({ code: invite.code, telegramId: 500 + i, chatId: 500 + i, fullName: 'Тест Тестов', position: 'специалист', language: 'ru' }),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'bound')).toHaveLength(3);
+    expect(results.filter((r) => r.status === 'used')).toHaveLength(2);
+    const [stored] = (await db.services.people.listInvites({ scopeId: territory.bodaibo.id })).filter((i) => i.code === invite.code);
+    expect(stored?.uses).toBe(3);
+  });
+});

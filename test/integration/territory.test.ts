@@ -38,4 +38,16 @@ describe('territory directory against FerretDB', () => {
     expect(view).toMatchObject({ municipality: { name: 'г. Бодайбо и район' }, region: { name: 'Иркутская область' }, timezone: 'Asia/Irkutsk' });
     expect(await db.services.territory.describeScope({ level: 'organization', id: 'not-an-id' })).toBeNull();
   });
+
+  it('counts a region or municipality spelled two ways in one file once', async () => {
+    const report = await db.services.territory.importTable({
+      rows: [
+        { row: 1, cells: ['Республика Алтай', 'Майминский район', 'Asia/Barnaul', 'МБОУ «Майминская СОШ № 1»', 'Майминская СОШ № 1', 'школа'] },
+        { row: 2, cells: ['республика  алтай', 'майминский район', 'Asia/Barnaul', 'МБОУ «Майминская СОШ № 2»', 'Майминская СОШ № 2', 'школа'] },
+      ],
+    });
+    expect(report.regions).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    expect(report.municipalities).toEqual({ created: 1, updated: 0, unchanged: 0 });
+    expect(report.organizations.created).toBe(2);
+  });
 });

@@ -95,9 +95,10 @@ const redemptionSchema = new Schema<RedemptionDoc>(
   },
   { collection: 'invite_redemptions' },
 );
-// The single-use guarantee: a head invite has one slot, so a second redemption fails with E11000 even when two
-// arrive at the same moment on two bot instances.
+// The use limit: an invite has one slot per allowed use, so a redemption past the limit fails with E11000 even
+// when two arrive at the same moment on two bot instances; and one person holds at most one slot.
 redemptionSchema.index({ code: 1, slot: 1 }, { unique: true });
+redemptionSchema.index({ code: 1, telegramId: 1 }, { unique: true });
 
 export interface PeopleModels {
   User: Model<UserDoc>;

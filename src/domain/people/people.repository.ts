@@ -129,19 +129,24 @@ export function createPeopleRepository(conn: Connection) {
     },
 
     /**
-     * Claims a slot of an invite for a person. Returns 'claimed' for the first claim, 'mine' when this person
-     * already holds it (a repeated press), 'taken' when someone else does.
+     * Claims a use of an invite for a person. An invite for N people has slots n1..nN, one for unlimited use a slot
+     * per person; both are unique per (code, slot) and per (code, person), so neither two people racing for the
+     * last use nor one person pressing twice can go past the limit. Returns 'claimed' for a new claim, 'mine' when
+     * this person already holds one, 'taken' when no slot is left.
      */
-    async claimRedemption(code: string, slot: string, telegramId: number, now: Date): Promise<'claimed' | 'mine' | 'taken'> {
-      try {
-        await RedemptionModel.create({ code, slot, telegramId, at: now });
-      } catch (err) {
-        if (!isDuplicateKeyError(err)) throw err;
-        const existing = await RedemptionModel.findOne({ code, slot }).lean();
-        return existing?.telegramId === telegramId ? 'mine' : 'taken';
+    async claimRedemption(code: string, maxUses: number, telegramId: number, now: Date): Promise<'claimed' | 'mine' | 'taken'> {
+      const slots = maxUses > 0 ? Array.from({ length: maxUses }, (_, i) => `n${i + 1}`) : [`t${telegramId}`];
+      for (const slot of slots) {
+        try {
+          await RedemptionModel.create({ code, slot, telegramId, at: now });
+          await InviteModel.updateOne({ code }, { $inc: { uses: 1 } });
+          return 'claimed';
+        } catch (err) {
+          if (!isDuplicateKeyError(err)) throw err;
+          if (await RedemptionModel.exists({ code, telegramId })) return 'mine';
+        }
       }
-      await InviteModel.updateOne({ code }, { $inc: { uses: 1 } });
-      return 'claimed';
+      return 'taken';
     },
 
     async redemptionOf(code: string, telegramId: number) {

@@ -121,8 +121,7 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
       const checked = await check(input.code, input.telegramId);
       if (checked.status !== 'ok' || !checked.code) return { status: checked.status === 'ok' ? 'unknown' : checked.status };
       const { invite, scope } = checked;
-      const slot = invite.maxUses === 1 ? 'single' : String(input.telegramId);
-      const claim = await repo.claimRedemption(checked.code, slot, input.telegramId, clock());
+      const claim = await repo.claimRedemption(checked.code, invite.maxUses, input.telegramId, clock());
       if (claim === 'taken') return { status: 'used' };
       const existing = claim === 'mine' ? await repo.getUser(input.telegramId) : null;
       if (existing?.role === invite.role && existing.scope?.id === invite.scope.id) {

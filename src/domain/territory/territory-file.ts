@@ -10,12 +10,24 @@ export class UnsupportedFileError extends Error {
   }
 }
 
-/** Reads the first worksheet of an .xlsx file or a .csv file (comma, semicolon or tab; UTF-8, with or without BOM). */
+/**
+ * Reads the first worksheet of an .xlsx file or a .csv file (comma, semicolon or tab; UTF-8 with or without BOM, or
+ * Windows-1251, which Russian Excel uses for "CSV (разделители — точка с запятой)").
+ */
 export async function readTable(path: string): Promise<Table> {
   const ext = extname(path).toLowerCase();
-  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return parseCsv(await readFile(path, 'utf8'));
+  if (ext === '.csv') return parseCsv(decodeText(await readFile(path)));
   if (ext === '.xlsx') return readXlsx(await readFile(path));
   throw new UnsupportedFileError(ext);
+}
+
+/** UTF-8 when the bytes are valid UTF-8, else Windows-1251 (Cyrillic text saved by Excel on Russian Windows). */
+export function decodeText(data: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    return new TextDecoder('windows-1251').decode(data);
+  }
 }
 
 export async function readXlsx(data: Buffer): Promise<Table> {

@@ -1,3 +1,4 @@
+import { nameKey } from '../shared/names';
 import { createTtlCache } from '../shared/ttl-cache';
 import type { TerritoryRepository, UpsertStatus } from './territory.repository';
 import { parseTerritoryTable, type RowError, type Table } from './territory-import';
@@ -72,14 +73,14 @@ export function createTerritoryService(repo: TerritoryRepository, options: Terri
       const seenMunicipalities = new Map<string, string>();
       const count = (c: ImportCounts, s: UpsertStatus) => c[s]++;
       for (const row of rows) {
-        let regionId = seenRegions.get(row.region);
+        let regionId = seenRegions.get(nameKey(row.region));
         if (!regionId) {
           const { region, status } = await repo.upsertRegion(row.region);
           count(report.regions, status);
           regionId = region.id;
-          seenRegions.set(row.region, regionId);
+          seenRegions.set(nameKey(row.region), regionId);
         }
-        const munKey = `${regionId}|${row.municipality}`;
+        const munKey = `${regionId}|${nameKey(row.municipality)}`;
         let municipalityId = seenMunicipalities.get(munKey);
         if (!municipalityId) {
           const { municipality, status } = await repo.upsertMunicipality(regionId, row.municipality, row.timezone);
@@ -97,6 +98,7 @@ export function createTerritoryService(repo: TerritoryRepository, options: Terri
         count(report.organizations, status);
       }
       report.errors.sort((a, b) => a.row - b.row);
+      scopes.clear(); // and again: a lookup made during the import may have cached the old names
       return report;
     },
 
