@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { clearLine, createInterface, cursorTo } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Message } from 'grammy/types';
 import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
@@ -33,6 +34,7 @@ const REDIS_URL = env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
 const BOT_LOG = env.SANDBOX_BOT_LOG?.trim() || join(REPO_ROOT, '.data', 'sandbox-bot.log');
 const USER_ID_BASE = Number(env.SANDBOX_USER_ID_BASE || 100_000_000_000);
 const SETTLE_MS = Number(env.SANDBOX_SETTLE_MS || 400);
+const BOT_LOG_LEVEL = env.LOG_LEVEL?.trim() || 'debug';
 const REPLY_TIMEOUT_MS = Number(env.SANDBOX_REPLY_TIMEOUT_MS || 15_000);
 const MAX_USERS = 99;
 const SAMPLE_FILE = join(REPO_ROOT, 'scripts', 'samples', 'organizations.csv');
@@ -130,7 +132,7 @@ async function main() {
     mongoUri: MONGODB_URI,
     redisUrl: REDIS_URL,
     port: await freePort(),
-    logLevel: env.LOG_LEVEL?.trim() || 'debug',
+    logLevel: BOT_LOG_LEVEL,
     logFile: BOT_LOG,
   });
 
@@ -191,6 +193,59 @@ async function waitForPolling(emulator: Emulator, bot: BotProcess) {
   process.exit(1);
 }
 
+/**
+ * Follows the bot's log for its "update handled" lines (debug level, one per update, written after every reply of
+ * that update was sent), so the chat knows when the bot is done with what the operator typed.
+ */
+class HandledUpdates {
+  private readonly handled = new Set<number>();
+  private position = 0;
+  private partial = '';
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly timer: NodeJS.Timeout;
+  readonly available = BOT_LOG_LEVEL === 'debug' || BOT_LOG_LEVEL === 'trace';
+
+  constructor(private readonly file: string) {
+    this.timer = setInterval(() => this.read(), 50);
+  }
+
+  has(updateId: number): boolean {
+    this.read();
+    return this.handled.has(updateId);
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+
+  private read() {
+    if (!this.available || !existsSync(this.file)) return;
+    const fd = openSync(this.file, 'r');
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const n = readSync(fd, buffer, 0, buffer.length, this.position);
+        if (n <= 0) break;
+        this.position += n;
+        this.partial += this.decoder.write(buffer.subarray(0, n));
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const lines = this.partial.split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (!line.includes('update handled')) continue;
+      try {
+        const entry = JSON.parse(line) as { msg?: string; updateId?: number };
+        if (entry.msg === 'update handled' && typeof entry.updateId === 'number') this.handled.add(entry.updateId);
+      } catch {
+        // not a JSON line (a stack trace, a warning of node): not ours
+      }
+    }
+  }
+}
+
 class Session {
   private readonly users = new Map<number, SimUser>();
   private current: SimUser;
@@ -198,6 +253,8 @@ class Session {
   private busy = false;
   private inputClosed = false;
   private stopping = false;
+  private lastUpdateId = 0;
+  private readonly handledUpdates = new HandledUpdates(BOT_LOG);
   private readonly rl = createInterface({ input: process.stdin, output: process.stdout, terminal: interactive });
 
   constructor(
@@ -208,7 +265,10 @@ class Session {
     private readonly invites: SandboxInvite[],
   ) {
     this.current = this.user(1, 'ru');
-    this.emulator.onEvent((event) => this.show(event));
+    this.emulator.onEvent((event) => {
+      if (event.type === 'update') this.lastUpdateId = event.update.update_id;
+      this.show(event);
+    });
     void this.bot.exited.then(({ code, signal }) => {
       if (this.stopping) return;
       print(`\n⛔ Бот завершился сам / the bot exited by itself (code ${code}, signal ${signal}). Журнал / log: ${rel(BOT_LOG)}`);
@@ -361,8 +421,12 @@ class Session {
     return 'shown';
   }
 
-  /** Waits until the bot has reacted and then been quiet for a moment, so answers print before the next input. */
+  /**
+   * Waits until the bot is done with the update just sent, so its answers print before the next input: the bot's
+   * log says so when it logs at debug level; otherwise, once it has answered and then been quiet for a moment.
+   */
   private settle(): Promise<void> {
+    const updateId = this.lastUpdateId;
     return new Promise((resolve) => {
       const started = Date.now();
       let last = started;
@@ -375,13 +439,15 @@ class Session {
       });
       const timer = setInterval(() => {
         const now = Date.now();
-        const done = (answered && now - last >= SETTLE_MS) || now - started >= REPLY_TIMEOUT_MS || !this.bot.isRunning();
+        const handled = this.handledUpdates.available && updateId > 0 && this.handledUpdates.has(updateId);
+        const quiet = !this.handledUpdates.available && answered && now - last >= SETTLE_MS;
+        const done = handled || quiet || now - started >= REPLY_TIMEOUT_MS || !this.bot.isRunning();
         if (!done) return;
         clearInterval(timer);
         off();
-        if (!answered && this.bot.isRunning()) print(`   (бот не ответил за ${REPLY_TIMEOUT_MS / 1000} с / no answer within ${REPLY_TIMEOUT_MS / 1000} s)`);
+        if (!answered && this.bot.isRunning()) print(`   (бот не ответил / no answer from the bot)`);
         resolve();
-      }, 50);
+      }, 25);
     });
   }
 
@@ -437,6 +503,7 @@ class Session {
     this.stopping = true;
     promptShown = false;
     print('\nОстанавливаю бота (SIGTERM)… / Stopping the bot (SIGTERM)…');
+    this.handledUpdates.stop();
     const { code, signal, killed } = await this.bot.stop(15_000);
     print(`Бот остановлен / bot stopped: exit code ${code}${signal ? `, signal ${signal}` : ''}${killed ? ' (не остановился за 15 с, убит / killed after 15 s)' : ''}`);
     await this.emulator.close();
