@@ -169,3 +169,66 @@ describe('the command menu follows changes made outside the chat', () => {
     expect(h.telegram.callsOf('setMyCommands')).toHaveLength(1);
   });
 });
+
+describe('dialogues follow the person', () => {
+  let h: Harness;
+  let territory: Awaited<ReturnType<typeof seedTerritory>>;
+  const coordinator = person(8201);
+
+  beforeAll(async () => {
+    h = await createHarness();
+    territory = await seedTerritory(h.services);
+    // Nine schools in one district: more than fit as buttons.
+    await h.services.territory.importTable({
+      rows: Array.from({ length: 9 }, (_, i) => ({
+        row: i + 1,
+        cells: ['Республика Алтай', 'Майминский район', 'Asia/Barnaul', `МБОУ «Майминская СОШ № ${i + 1}»`, `Майминская СОШ № ${i + 1}`, 'школа'],
+      })),
+    });
+    const maima = await h.services.territory.findMunicipality('Майминский район');
+    if (maima.status !== 'found') throw new Error('the district was not imported');
+    const invite = await h.services.people.createInvite({ role: 'coordinator', scope: { level: 'municipality', id: maima.value.id } });
+    await h.services.people.redeemInvite({ code: invite.code, telegramId: coordinator.id, chatId: coordinator.id, fullName: 'Алтаева Айана', position: 'специалист', language: 'ru' });
+  });
+  afterAll(async () => h.close());
+  beforeEach(() => h.telegram.clear());
+
+  it('when a person switches to English in the middle of onboarding, then the rest is in English and English is saved', async () => {
+    const guest = person(8202);
+    const invite = await h.services.people.createInvite({ role: 'head', scope: { level: 'organization', id: territory.school1.id } });
+    await h.send(guest, `/start ${invite.code}`);
+    await h.send(guest, '/lang');
+    await h.press(guest, 'lang:en');
+    await h.send(guest, 'Ivanova Maria');
+    expect(h.telegram.lastTextTo(guest.id)).toContain('What is your position?');
+    await h.send(guest, 'principal');
+    expect(h.telegram.lastTextTo(guest.id)).toContain('Role: head of an educational organization');
+    await h.press(guest, CONSENT_DATA.agree);
+    expect(h.telegram.lastTextTo(guest.id)).toContain('Done! You are registered.');
+    expect((await h.services.people.getUser(guest.id))?.language).toBe('en');
+    h.telegram.clear();
+    await h.send(guest, '/help');
+    expect(h.telegram.lastTextTo(guest.id)).toContain('You are the head of an educational organization');
+    expect(h.telegram.callsOf('setMyCommands')).toHaveLength(0); // the menu was set at registration, once
+  });
+
+  it('when a territory has more organizations than buttons, then /invite asks for part of the name, and a number picks a button', async () => {
+    await h.send(coordinator, '/invite');
+    expect(h.telegram.lastTextTo(coordinator.id)).toBe('В вашей территории 9 организаций. Пришлите часть названия, например «СОШ № 1» или «детский сад».');
+    expect(h.telegram.lastButtons(coordinator.id)).toEqual([]);
+    await h.send(coordinator, 'СОШ № 1');
+    expect(h.telegram.lastButtons(coordinator.id).map((b) => b.text)).toEqual(['1. Майминская СОШ № 1']);
+    await h.send(coordinator, '1');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('Майминская СОШ № 1»');
+    expect(h.telegram.lastTextTo(coordinator.id)).toMatch(/start=[a-z0-9]{12}/);
+  });
+
+  it('when another command is sent during /invite, then the dialogue ends and the command is answered', async () => {
+    await h.send(coordinator, '/invite СОШ');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('подходят 9 организаций');
+    await h.send(coordinator, '/me');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('Алтаева Айана');
+    await h.send(coordinator, '/cancel');
+    expect(h.telegram.lastTextTo(coordinator.id)).toBe('Сейчас нечего отменять.');
+  });
+});

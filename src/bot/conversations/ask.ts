@@ -6,10 +6,14 @@ import type { TFunction } from '../i18n';
 // Commands that start another dialogue: they end the current one and are handled as if it were not there.
 const ESCAPE_COMMANDS = /^\/(start|invite)(@\w+)?(\s|$)/;
 
-/** The next update of this chat; /start or /invite end this dialogue and go on to their own handlers. */
-export async function waitInDialogue(conversation: BotConversation): Promise<ConversationContext> {
+/**
+ * The next update of this chat. /start and /invite end the dialogue and go on to their own handlers; with
+ * `anyCommandEnds`, so does every command (for short dialogues where a command means the person moved on).
+ */
+export async function waitInDialogue(conversation: BotConversation, options: { anyCommandEnds?: boolean } = {}): Promise<ConversationContext> {
   const ctx = await conversation.wait();
-  if (ctx.message?.text && ESCAPE_COMMANDS.test(ctx.message.text)) await conversation.halt({ next: true });
+  const text = ctx.message?.text;
+  if (text && (ESCAPE_COMMANDS.test(text) || (options.anyCommandEnds && text.startsWith('/')))) await conversation.halt({ next: true });
   return ctx;
 }
 

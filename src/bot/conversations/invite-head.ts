@@ -18,15 +18,21 @@ export interface InviteHeadArgs {
   query?: string;
 }
 
+interface OrgChoice {
+  id: string;
+  name: string;
+  key: string;
+}
+
 /**
- * A coordinator picks one of their organizations (buttons, or a part of its name when there are many) and gets a
- * single-use invite link for its head, to forward as it is.
+ * A coordinator picks one of their organizations (buttons or their numbers, or a part of its name first when there
+ * are many) and gets a single-use invite link for its head, to forward as it is. Any command ends the dialogue.
  */
 export function createInviteHeadConversation(deps: { services: Services; logger: Logger }) {
   return async function inviteHead(conversation: BotConversation, ctx: ConversationContext, args: InviteHeadArgs) {
     const t = translator(args.language);
     const telegramId = ctx.from!.id;
-    const orgs = await conversation.external(async () => {
+    const orgs = await conversation.external(async (): Promise<OrgChoice[]> => {
       const user = (await deps.services.people.getUser(telegramId)) as User;
       const list = await organizationsVisibleTo(deps.services, user);
       return list.map((o) => ({ id: o.id, name: o.shortName, key: `${nameKey(o.fullName)} ${nameKey(o.shortName)}` }));
@@ -36,67 +42,76 @@ export function createInviteHeadConversation(deps: { services: Services; logger:
       return;
     }
 
-    let query = args.query?.trim() ?? '';
-    for (;;) {
+    /** Shows the organizations matching the query: buttons when few, else a request to narrow it down. */
+    let shown: OrgChoice[] = [];
+    const offer = async (reply: ConversationContext, query: string) => {
       const found = query ? orgs.filter((o) => o.key.includes(nameKey(query))) : orgs;
-      if (query && found.length === 0) {
-        await ctx.reply(t('invite_cmd.not_found', { query }));
+      if (found.length === 0) {
+        await reply.reply(t('invite_cmd.not_found', { query }));
       } else if (found.length > MAX_BUTTONS) {
-        await ctx.reply(query ? t('invite_cmd.too_many', { query, count: found.length }) : t('invite_cmd.choose_org'));
+        await reply.reply(query ? t('invite_cmd.too_many', { query, count: found.length }) : t('invite_cmd.ask_query', { count: found.length }));
       } else {
         const keyboard = new InlineKeyboard();
         found.forEach((o, i) => keyboard.text(`${i + 1}. ${o.name}`, `invorg:${o.id}`).row());
-        await ctx.reply(t('invite_cmd.choose_org'), { reply_markup: keyboard });
+        await reply.reply(t('invite_cmd.choose_org'), { reply_markup: keyboard });
+        shown = found;
       }
+    };
 
-      const answer = await waitInDialogue(conversation);
+    await offer(ctx, args.query?.trim() ?? '');
+    for (;;) {
+      const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
+      let chosen: OrgChoice | undefined;
       const data = answer.callbackQuery?.data;
-      if (data?.startsWith('invorg:')) {
-        const org = orgs.find((o) => o.id === data.slice('invorg:'.length));
-        if (!org) {
+      if (answer.callbackQuery) {
+        chosen = data?.startsWith('invorg:') ? orgs.find((o) => o.id === data.slice('invorg:'.length)) : undefined;
+        if (!chosen) {
           await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
           continue;
         }
         await answer.answerCallbackQuery();
         await answer.editMessageReplyMarkup({ reply_markup: undefined });
-        const created = await conversation.external(async () => {
-          try {
-            const invite = await deps.services.people.createInvite({
-              role: 'head',
-              scope: { level: 'organization', id: org.id },
-              createdBy: `telegram:${telegramId}`,
-            });
-            const scope = await deps.services.territory.describeScope(invite.scope);
-            return {
-              ok: true as const,
-              code: invite.code,
-              organization: scope?.organization?.fullName ?? org.name,
-              expires: formatDateTime(invite.expiresAt, scope?.timezone ?? 'Europe/Moscow', args.language),
-            };
-          } catch (err) {
-            const errorId = newErrorId();
-            deps.logger.error({ err, errorId, userId: telegramId, step: 'invite-head.create' }, 'invite failed');
-            return { ok: false as const, errorId };
-          }
-        });
-        if (!created.ok) {
-          await answer.reply(t('errors.generic', { id: created.errorId }));
+      } else {
+        const text = answer.message?.text?.trim();
+        if (!text) {
+          await answer.reply(t('onboarding.need_text'));
           continue;
         }
-        const link = `https://t.me/${answer.me.username}?start=${created.code}`;
-        await answer.reply(t('invite_cmd.created', { organization: created.organization, link, code: created.code, expires: created.expires }));
-        return;
+        const number = /^\d{1,2}$/.test(text) ? Number(text) : 0;
+        chosen = number >= 1 ? shown[number - 1] : undefined;
+        if (!chosen) {
+          await offer(answer, text);
+          continue;
+        }
       }
-      if (answer.callbackQuery) {
-        await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
+
+      const created = await conversation.external(async () => {
+        try {
+          const invite = await deps.services.people.createInvite({
+            role: 'head',
+            scope: { level: 'organization', id: chosen.id },
+            createdBy: `telegram:${telegramId}`,
+          });
+          const scope = await deps.services.territory.describeScope(invite.scope);
+          return {
+            ok: true as const,
+            code: invite.code,
+            organization: scope?.organization?.fullName ?? chosen.name,
+            expires: formatDateTime(invite.expiresAt, scope?.timezone ?? 'Europe/Moscow', args.language),
+          };
+        } catch (err) {
+          const errorId = newErrorId();
+          deps.logger.error({ err, errorId, userId: telegramId, step: 'invite-head.create' }, 'invite failed');
+          return { ok: false as const, errorId };
+        }
+      });
+      if (!created.ok) {
+        await answer.reply(t('errors.generic', { id: created.errorId }));
         continue;
       }
-      const text = answer.message?.text?.trim();
-      if (!text || text.startsWith('/')) {
-        await answer.reply(t('onboarding.need_text'));
-        continue;
-      }
-      query = text;
+      const link = `https://t.me/${answer.me.username}?start=${created.code}`;
+      await answer.reply(t('invite_cmd.created', { organization: created.organization, link, code: created.code, expires: created.expires }));
+      return;
     }
   };
 }

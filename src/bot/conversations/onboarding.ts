@@ -1,26 +1,30 @@
 import { InlineKeyboard } from 'grammy';
+import { menuCommands } from '../../domain/people/access';
 import { fullNameSchema, positionSchema } from '../../domain/people/onboarding-input';
-import type { Language } from '../../domain/people/people.types';
+import type { Role } from '../../domain/people/people.types';
 import type { Services } from '../../domain/services';
+import type { Scope, ScopeView } from '../../domain/territory/territory.types';
 import type { Logger } from '../../logger';
 import { setChatCommands } from '../commands';
 import type { BotConversation, ConversationContext } from '../context';
-import { newErrorId } from '../middlewares/error-boundary';
 import { roleLabel, scopeText } from '../format';
 import { translator } from '../i18n';
+import { newErrorId } from '../middlewares/error-boundary';
 import { askText, waitInDialogue } from './ask';
 
 export const ONBOARDING = 'onboarding';
 
-/** Everything the dialogue needs is passed in when it starts: outer plugins (session, i18n) do not run inside it. */
+/**
+ * What the dialogue needs, passed in when it starts (outer plugins such as the session do not run inside it).
+ * Only plain data: it is stored in Redis with the dialogue and texts are rendered in the language of the moment.
+ */
 export interface OnboardingArgs {
   code: string;
-  language: Language;
-  /** Invite role and scope, already rendered in the person's language. */
-  roleText: string;
-  scopeText: string;
+  role: Role;
+  level: Scope['level'];
+  scope: ScopeView;
   /** The role the person holds now, when the invite would change it. */
-  currentRoleText?: string;
+  current?: { role: Role; level?: Scope['level']; scope: ScopeView | null };
 }
 
 export const CONSENT_DATA = { agree: 'onb:agree', decline: 'onb:decline', edit: 'onb:edit' } as const;
@@ -31,16 +35,26 @@ export const CONSENT_DATA = { agree: 'onb:agree', decline: 'onb:decline', edit: 
  */
 export function createOnboardingConversation(deps: { services: Services; logger: Logger }) {
   return async function onboarding(conversation: BotConversation, ctx: ConversationContext, args: OnboardingArgs) {
-    const t = translator(args.language);
-    let greeting = t('onboarding.greeting', { role: args.roleText, scope: args.scopeText });
-    if (args.currentRoleText) greeting += `\n\n${t('onboarding.role_change', { current: args.currentRoleText })}`;
+    // The person may switch the language with /lang in the middle: read it from the outer context at each step.
+    const currentLanguage = () => conversation.external((outer) => outer.language);
+    let language = await currentLanguage();
+    let t = translator(language);
+    const role = () => roleLabel(t, args.role, args.level);
+
+    let greeting = t('onboarding.greeting', { role: role(), scope: scopeText(t, args.scope) });
+    if (args.current) {
+      const current = `${roleLabel(t, args.current.role, args.current.level)} (${scopeText(t, args.current.scope).replace(/\n/g, ', ')})`;
+      greeting += `\n\n${t('onboarding.role_change', { current })}`;
+    }
     await ctx.reply(greeting);
 
     for (;;) {
       await ctx.reply(t('onboarding.ask_name'));
       const fullName = await askText(conversation, t, fullNameSchema, 'onboarding.ask_name');
+      t = translator((language = await currentLanguage()));
       await ctx.reply(t('onboarding.ask_position'));
       const position = await askText(conversation, t, positionSchema, 'onboarding.ask_position');
+      t = translator((language = await currentLanguage()));
 
       const keyboard = new InlineKeyboard()
         .text(t('onboarding.buttons.agree'), CONSENT_DATA.agree)
@@ -48,7 +62,7 @@ export function createOnboardingConversation(deps: { services: Services; logger:
         .text(t('onboarding.buttons.decline'), CONSENT_DATA.decline)
         .row()
         .text(t('onboarding.buttons.edit'), CONSENT_DATA.edit);
-      const summary = t('onboarding.summary', { name: fullName, position, role: args.roleText, scope: args.scopeText });
+      const summary = t('onboarding.summary', { name: fullName, position, role: role(), scope: scopeText(t, args.scope) });
       const consentMessage = await ctx.reply(`${summary}\n\n${t('onboarding.consent')}`, { reply_markup: keyboard });
 
       for (;;) {
@@ -74,6 +88,7 @@ export function createOnboardingConversation(deps: { services: Services; logger:
           continue;
         }
 
+        t = translator((language = await currentLanguage()));
         const from = answer.from!;
         const chatId = answer.chat!.id;
         // Errors are caught inside the external step and logged once there, so that a replay does not log again
@@ -86,17 +101,11 @@ export function createOnboardingConversation(deps: { services: Services; logger:
               chatId,
               fullName,
               position,
-              language: args.language,
+              language,
             });
             if (result.status === 'bound' || result.status === 'already_bound') {
               // Only JSON-safe values leave an external step: they are stored and replayed from Redis.
-              return {
-                ok: true as const,
-                status: result.status,
-                role: roleLabel(t, result.user.role, result.user.scope?.level),
-                scope: scopeText(t, result.scope),
-                user: { ...result.user, registeredAt: undefined },
-              };
+              return { ok: true as const, status: result.status, user: { ...result.user, registeredAt: undefined } };
             }
             return { ok: true as const, status: result.status };
           } catch (err) {
@@ -113,13 +122,16 @@ export function createOnboardingConversation(deps: { services: Services; logger:
         await answer.editMessageReplyMarkup({ reply_markup: undefined });
         if (outcome.status === 'bound' || outcome.status === 'already_bound') {
           const key = outcome.status === 'bound' ? 'onboarding.done' : 'invite.already_yours';
-          await answer.reply(t(key, { role: outcome.role, scope: outcome.scope }));
+          await answer.reply(t(key, { role: role(), scope: scopeText(t, args.scope) }));
           if (outcome.status === 'bound') {
-            await conversation.external(() =>
-              setChatCommands(answer.api, chatId, outcome.user, args.language).catch((err: unknown) =>
-                deps.logger.warn({ err, userId: from.id }, 'could not set the chat command menu'),
-              ),
-            );
+            await conversation.external(async (outer) => {
+              try {
+                await setChatCommands(answer.api, chatId, outcome.user, language);
+                outer.session.menu = `${language}:${menuCommands(outcome.user).join(',')}`;
+              } catch (err) {
+                deps.logger.warn({ err, userId: from.id }, 'could not set the chat command menu');
+              }
+            });
           }
         } else {
           await answer.reply(t(`invite.${outcome.status}`));

@@ -21,12 +21,10 @@ export async function startWithCode(ctx: BotContext, rawCode: string): Promise<v
     await ctx.reply(ctx.t('invite.already_yours', { role: roleText, scope: inviteScopeText }));
     return;
   }
-  let currentRoleText: string | undefined;
+  const args: OnboardingArgs = { code: invite.code, role: invite.role, level: invite.scope.level, scope };
   if (user?.role) {
-    const current = await ctx.services.people.describeUserScope(user);
-    currentRoleText = `${userRoleLabel(ctx.t, user)} (${scopeText(ctx.t, current).replace(/\n/g, ', ')})`;
+    args.current = { role: user.role, level: user.scope?.level, scope: await ctx.services.people.describeUserScope(user) };
   }
-  const args: OnboardingArgs = { code: invite.code, language: ctx.language, roleText, scopeText: inviteScopeText, currentRoleText };
   await ctx.conversation.exitAll();
   await ctx.conversation.enter(ONBOARDING, args);
 }
