@@ -7,7 +7,9 @@ cd "$ROOT"
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages..." >&2
-  npm ci --no-audit --no-fund --loglevel=error
+  # npm ci refuses the lock file npm 11 writes here (platform-specific optional packages of jest's resolver are
+  # left out of it), so install from the lock with npm install, which keeps the locked versions.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 if [ -z "${MONGODB_URI:-}" ] && [ -z "${MONGODB_TEST_URI:-}" ]; then
