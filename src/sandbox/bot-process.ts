@@ -17,6 +17,8 @@ export interface BotProcessOptions {
   logLevel?: string;
   /** Write the bot's stdout and stderr to this file (truncated first) instead of keeping them in memory. */
   logFile?: string;
+  /** Webhook mode instead of polling: Telegram (here the test) then POSTs updates to the bot's HTTP port. */
+  webhook?: { url: string; secret: string };
   /** How to start it; by default as production does: `node dist/main.js`. */
   command?: string[];
   cwd?: string;
@@ -49,7 +51,7 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the real bot as a child process with the environment production gives it, except that the Bot API is
- * the emulator's. Webhook settings of the caller's environment are dropped: the bot polls.
+ * the emulator's. Webhook settings of the caller's environment are dropped: the bot polls unless `webhook` is given.
  */
 export function startBotProcess(options: BotProcessOptions): BotProcess {
   const env: NodeJS.ProcessEnv = {
@@ -64,6 +66,11 @@ export function startBotProcess(options: BotProcessOptions): BotProcess {
   };
   delete env.WEBHOOK_URL;
   delete env.WEBHOOK_SECRET;
+  if (options.webhook) {
+    env.BOT_MODE = 'webhook';
+    env.WEBHOOK_URL = options.webhook.url;
+    env.WEBHOOK_SECRET = options.webhook.secret;
+  }
   const [command, ...args] = options.command ?? [process.execPath, 'dist/main.js'];
   let logFd: number | undefined;
   if (options.logFile) logFd = openSync(options.logFile, 'w');
