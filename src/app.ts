@@ -30,7 +30,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect();
 
-  const { services, ensureIndexes } = createServices(conn, { clock: systemClock, inviteTtlDays: config.INVITE_TTL_DAYS });
+  const { services, ensureIndexes } = createServices(conn, {
+    clock: systemClock,
+    inviteTtlDays: config.INVITE_TTL_DAYS,
+    nameMode: config.REGISTER_NAMES,
+  });
   await ensureIndexes();
 
   const bot = createBot(

@@ -34,6 +34,7 @@ const baseSchema = z.object({
   MONGODB_URI: mongoUri,
   LOG_LEVEL: z.preprocess(emptyToUndefined, logLevel.default('info')),
   INVITE_TTL_DAYS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(365).default(14)),
+  REGISTER_NAMES: z.preprocess(emptyToUndefined, z.enum(['full', 'initials', 'codes']).default('full')),
 });
 
 const botSchema = baseSchema

@@ -46,7 +46,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return EXIT_FAILED;
   }
   try {
-    const { services, ensureIndexes } = createServices(conn, { clock: systemClock, inviteTtlDays: config.INVITE_TTL_DAYS });
+    const { services, ensureIndexes } = createServices(conn, { clock: systemClock, inviteTtlDays: config.INVITE_TTL_DAYS, nameMode: config.REGISTER_NAMES });
     await ensureIndexes();
     const token = config.BOT_TOKEN;
     return await runAdmin(argv, {

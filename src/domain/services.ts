@@ -1,6 +1,9 @@
 import type { Connection } from 'mongoose';
 import { createPeopleRepository } from './people/people.repository';
 import { createPeopleService, type PeopleService } from './people/people.service';
+import { createRegisterRepository } from './register/register.repository';
+import { createRegisterService, type RegisterService } from './register/register.service';
+import type { NameMode } from './register/register.types';
 import type { Clock } from './shared/clock';
 import { createTerritoryRepository } from './territory/territory.repository';
 import { createTerritoryService, type TerritoryService } from './territory/territory.service';
@@ -8,11 +11,14 @@ import { createTerritoryService, type TerritoryService } from './territory/terri
 export interface Services {
   territory: TerritoryService;
   people: PeopleService;
+  register: RegisterService;
 }
 
 export interface ServiceOptions {
   clock: Clock;
   inviteTtlDays: number;
+  /** REGISTER_NAMES: how much of a person's name the register keeps. */
+  nameMode?: NameMode;
 }
 
 /** Builds every use case over one database connection; the bot, the CLI and tests all come through here. */
@@ -20,11 +26,13 @@ export function createServices(conn: Connection, options: ServiceOptions) {
   const territoryRepo = createTerritoryRepository(conn);
   const peopleRepo = createPeopleRepository(conn);
   const territory = createTerritoryService(territoryRepo);
+  const registerRepo = createRegisterRepository(conn);
   const people = createPeopleService(peopleRepo, territory, options);
+  const register = createRegisterService(registerRepo, territory, { clock: options.clock, nameMode: options.nameMode ?? 'full' });
   return {
-    services: { territory, people } satisfies Services,
+    services: { territory, people, register } satisfies Services,
     async ensureIndexes() {
-      await Promise.all([territoryRepo.ensureIndexes(), peopleRepo.ensureIndexes()]);
+      await Promise.all([territoryRepo.ensureIndexes(), peopleRepo.ensureIndexes(), registerRepo.ensureIndexes()]);
     },
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import mongoose, { type Connection } from 'mongoose';
 import { createServices, type Services } from '../../src/domain/services';
+import type { NameMode } from '../../src/domain/register/register.types';
 import type { Clock } from '../../src/domain/shared/clock';
 
 export const MONGODB_TEST_URI = process.env.MONGODB_TEST_URI ?? 'mongodb://127.0.0.1:27017';
@@ -19,11 +20,15 @@ export function testClock(start = new Date('2026-11-23T09:00:00Z')) {
 }
 
 /** A database of its own for one test file on the real MongoDB-compatible server, dropped at the end. */
-export async function openTestDb(clock: Clock, inviteTtlDays = 14): Promise<{ conn: Connection; services: Services; close: () => Promise<void> }> {
+export async function openTestDb(
+  clock: Clock,
+  inviteTtlDays = 14,
+  nameMode: NameMode = 'full',
+): Promise<{ conn: Connection; services: Services; close: () => Promise<void> }> {
   const name = `test_${randomBytes(5).toString('hex')}`;
   const conn = mongoose.createConnection(`${MONGODB_TEST_URI.replace(/\/$/, '')}/${name}`, { serverSelectionTimeoutMS: 5000 });
   await conn.asPromise();
-  const built = createServices(conn, { clock, inviteTtlDays });
+  const built = createServices(conn, { clock, inviteTtlDays, nameMode });
   await built.ensureIndexes();
   return {
     conn,
