@@ -89,7 +89,7 @@ async function main() {
   for (let round = 0; round <= ROUNDS; round++) {
     const users = Array.from({ length: USERS }, (_, i) => 1_000_000 + round * 10_000 + i);
     const fullTelegram = new FakeTelegram();
-    const full = createBot(TEST_TOKEN, { services, logger: silentLogger, storage: createRedisStorage(redis) }, { botInfo, client: { fetch: fullTelegram.fetch } });
+    const full = createBot(TEST_TOKEN, { services, logger: silentLogger, storage: createRedisStorage(redis), fetchFile: async () => Buffer.alloc(0) }, { botInfo, client: { fetch: fullTelegram.fetch } });
     const fullResult = await measure('full stack (Redis + FerretDB)', (u) => full.handleUpdate(u), users, invite.code, fullTelegram);
     const bareTelegram = new FakeTelegram();
     const bare = bareBot(bareTelegram);

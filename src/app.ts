@@ -37,9 +37,15 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   });
   await ensureIndexes();
 
+  const apiRoot = (config.BOT_API_ROOT ?? 'https://api.telegram.org').replace(/\/$/, '');
+  const fetchFile = async (filePath: string): Promise<Buffer> => {
+    const response = await fetch(`${apiRoot}/file/bot${config.BOT_TOKEN}/${filePath}`);
+    if (!response.ok) throw new Error(`file download failed with HTTP ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  };
   const bot = createBot(
     config.BOT_TOKEN,
-    { services, logger, storage: createRedisStorage(redis) },
+    { services, logger, storage: createRedisStorage(redis), fetchFile },
     { client: config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT.replace(/\/$/, '') } : {} },
   );
   await bot.init();

@@ -3,6 +3,7 @@ import type { Context, SessionFlavor } from 'grammy';
 import type { Services } from '../domain/services';
 import type { Language, User } from '../domain/people/people.types';
 import type { Logger } from '../logger';
+import type { BotDeps } from './index';
 import type { TFunction } from './i18n';
 
 /** What the bot keeps per chat in Redis between updates (conversation state is kept separately). */
@@ -15,6 +16,8 @@ export interface SessionData {
 
 interface Extras {
   services: Services;
+  /** The bot's dependencies beyond services (storage of pending imports, file download). */
+  deps: Pick<BotDeps, 'storage' | 'fetchFile'>;
   logger: Logger;
   /** The person behind the update as the bot knows them, or null for a guest. */
   user: User | null;

@@ -7,13 +7,19 @@ import type { Logger } from '../logger';
 import { syncCommandMenu } from './commands';
 import type { BotContext } from './context';
 import { createInviteHeadConversation, INVITE_HEAD } from './conversations/invite-head';
+import { COUNTS_DIALOGUE, createCountsConversation } from './conversations/counts';
+import { createEndPairConversation, END_PAIR } from './conversations/end-pair';
 import { createOnboardingConversation, ONBOARDING } from './conversations/onboarding';
+import { createPairConversation, PAIR_DIALOGUE } from './conversations/pair';
 import { cancelFeature } from './features/cancel';
 import { helpFeature } from './features/help';
 import { inviteFeature } from './features/invite';
 import { languageFeature } from './features/language';
+import { countsFeature } from './features/counts';
 import { meFeature } from './features/me';
+import { mentorsFeature } from './features/mentors';
 import { orgsFeature } from './features/orgs';
+import { registerConsentFeature } from './features/register-consent';
 import { startFeature } from './features/start';
 import { unhandledFeature } from './features/unhandled';
 import { attachContext, logUpdates } from './middlewares/context';
@@ -30,6 +36,11 @@ export interface BotDeps {
   services: Services;
   logger: Logger;
   storage: BotStorage;
+  /**
+   * Downloads a file the person sent, by the file_path getFile returned: from Telegram (or BOT_API_ROOT) in
+   * production, from memory in tests.
+   */
+  fetchFile: (filePath: string) => Promise<Buffer>;
 }
 
 const AUTO_RETRY = { maxRetryAttempts: 3, maxDelaySeconds: 60, rethrowInternalServerErrors: false };
@@ -91,7 +102,11 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(cancelFeature(), helpFeature(), languageFeature()); // 8
   chat.use(createConversation(createOnboardingConversation(deps), { id: ONBOARDING })); // 9
   chat.use(createConversation(createInviteHeadConversation(deps), { id: INVITE_HEAD }));
+  chat.use(createConversation(createPairConversation(deps), { id: PAIR_DIALOGUE }));
+  chat.use(createConversation(createEndPairConversation(deps), { id: END_PAIR }));
+  chat.use(createConversation(createCountsConversation(deps), { id: COUNTS_DIALOGUE }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
+  chat.use(mentorsFeature(), registerConsentFeature(), countsFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

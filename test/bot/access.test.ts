@@ -10,10 +10,10 @@ const DENIED = [t('access.guest'), t('access.denied')];
 
 // Written out by hand on purpose: this is the rule the issue states, checked against what the bot does.
 const TABLE: Record<string, Record<string, boolean>> = {
-  guest: { start: true, help: true, lang: true, cancel: true, me: false, orgs: false, invite: false },
-  head: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false },
-  coordinator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true },
-  admin: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true },
+  guest: { start: true, help: true, lang: true, cancel: true, me: false, orgs: false, invite: false, mentors: false, counts: false },
+  head: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true },
+  coordinator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true },
+  admin: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true },
 };
 
 describe('access: role × command', () => {
@@ -61,9 +61,9 @@ describe('access: role × command', () => {
 
   it('the command menu of each role lists exactly what that role may use', () => {
     expect(menuCommands(null)).toEqual(['start', 'help', 'lang', 'cancel']);
-    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'head' })).toEqual(['help', 'me', 'lang', 'cancel']);
-    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'coordinator' })).toEqual(['help', 'me', 'orgs', 'invite', 'lang', 'cancel']);
-    expect(menuCommands({ telegramId: 1, isAdmin: true })).toEqual(['help', 'me', 'orgs', 'invite', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'head' })).toEqual(['mentors', 'counts', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'coordinator' })).toEqual(['mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: true })).toEqual(['mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
   });
 
   it('a guest who writes anything is told how to get an invite', async () => {

@@ -1,6 +1,7 @@
 import type { Update, User } from 'grammy/types';
 import { createBot } from '../../src/bot';
 import { createRedisStorage } from '../../src/bot/storage';
+import type { NameMode } from '../../src/domain/register/register.types';
 import type { Services } from '../../src/domain/services';
 import { createLogger, silentLogger, type Logger } from '../../src/logger';
 import { botInfo, callbackUpdate, FakeTelegram, TEST_TOKEN, textUpdate } from './fake-telegram';
@@ -10,17 +11,24 @@ import { openTestDb, openTestRedis, testClock } from './services';
  * The real bot over the real FerretDB and Redis, with Telegram faked at fetch. Every update is handled by a bot
  * built anew over the same storage, as after a restart, so a test that passes here passes across restarts too.
  */
-export async function createHarness(options: { logger?: Logger } = {}) {
+export async function createHarness(options: { logger?: Logger; nameMode?: NameMode } = {}) {
   const time = testClock();
-  const db = await openTestDb(time.clock);
+  const db = await openTestDb(time.clock, 14, options.nameMode);
   const redisHandle = await openTestRedis();
   const telegram = new FakeTelegram();
   const storage = createRedisStorage(redisHandle.redis);
   // TEST_LOG=error shows what the error boundary caught while a test is being written.
   const logger = options.logger ?? (process.env.TEST_LOG ? createLogger(process.env.TEST_LOG) : silentLogger);
 
+  /** Files a person "sent", by the file_path the fake getFile hands out. */
+  const files = new Map<string, Buffer>();
+  const fetchFile = async (filePath: string) => {
+    const data = files.get(filePath);
+    if (!data) throw new Error(`no file ${filePath}`);
+    return data;
+  };
   const newBot = (services: Services = db.services) =>
-    createBot(TEST_TOKEN, { services, logger, storage }, { botInfo, client: { fetch: telegram.fetch } });
+    createBot(TEST_TOKEN, { services, logger, storage, fetchFile }, { botInfo, client: { fetch: telegram.fetch } });
 
   return {
     time,
@@ -28,6 +36,7 @@ export async function createHarness(options: { logger?: Logger } = {}) {
     conn: db.conn,
     redis: redisHandle.redis,
     telegram,
+    files,
     newBot,
     async handle(update: Update, services?: Services) {
       await newBot(services).handleUpdate(update);

@@ -8,9 +8,10 @@ import { languageFromTelegram, translator } from '../i18n';
  * Puts the services, the person as the bot knows them, and their language on the context. The language is the
  * one they chose (their record, or the session before they registered), else their Telegram app's.
  */
-export function attachContext(deps: { services: Services; logger: Logger }): MiddlewareFn<BotContext> {
+export function attachContext(deps: { services: Services; logger: Logger } & BotContext['deps']): MiddlewareFn<BotContext> {
   return async (ctx, next) => {
     ctx.services = deps.services;
+    ctx.deps = { storage: deps.storage, fetchFile: deps.fetchFile };
     ctx.logger = deps.logger;
     ctx.user = ctx.from ? await deps.services.people.getUser(ctx.from.id) : null;
     ctx.language = ctx.user?.language ?? ctx.session.language ?? languageFromTelegram(ctx.from?.language_code);

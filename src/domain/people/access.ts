@@ -6,7 +6,7 @@ import type { User } from './people.types';
  */
 export type Actor = 'guest' | 'head' | 'coordinator' | 'admin';
 
-export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite'] as const;
+export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const ACCESS: Record<Command, readonly Actor[]> = {
@@ -17,6 +17,11 @@ export const ACCESS: Record<Command, readonly Actor[]> = {
   me: ['head', 'coordinator', 'admin'],
   orgs: ['coordinator', 'admin'],
   invite: ['coordinator', 'admin'],
+  // The register: a head keeps their school's; coordinators and the operator read their territory's.
+  mentors: ['head', 'coordinator', 'admin'],
+  counts: ['head', 'coordinator', 'admin'],
+  template: ['head'],
+  export: ['head', 'coordinator', 'admin'],
 };
 
 /** Every actor a user acts as: an operator who also coordinates a municipality is both. */
@@ -35,7 +40,7 @@ export function canUse(command: Command, user: User | null | undefined): boolean
 
 /** The commands a user's Telegram menu shows, in menu order. */
 export function menuCommands(user: User | null | undefined): Command[] {
-  const order: Command[] = ['help', 'me', 'orgs', 'invite', 'lang', 'cancel'];
+  const order: Command[] = ['mentors', 'counts', 'template', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
   const available = order.filter((c) => canUse(c, user));
   return actorsOf(user).includes('guest') ? ['start', ...available] : available;
 }

@@ -157,13 +157,14 @@ export function createRegisterRepository(conn: Connection) {
       return [...asMentor, ...asMentee].map(toPair);
     },
 
-    async listPairs(schoolId: string, page: { skip: number; limit: number }): Promise<{ items: Pair[]; total: number }> {
+    async listPairs(schoolId: string, page: { skip: number; limit: number }): Promise<{ items: Pair[]; total: number; active: number }> {
       const filter = { schoolId: oid(schoolId) };
-      const [docs, total] = await Promise.all([
+      const [docs, total, active] = await Promise.all([
         Pair.find(filter).sort({ status: 1, startDate: -1, _id: 1 }).skip(page.skip).limit(page.limit).lean<PairDoc[]>(),
         Pair.countDocuments(filter),
+        Pair.countDocuments({ ...filter, status: 'active' }),
       ]);
-      return { items: docs.map(toPair), total };
+      return { items: docs.map(toPair), total, active };
     },
 
     async updatePair(schoolId: string, id: string, fields: PairFields): Promise<void> {

@@ -147,13 +147,13 @@ export function createRegisterService(repo: RegisterRepository, territory: Terri
       await audit(actor, schoolId, 'consent', 'confirm', undefined, []);
     },
 
-    async listPairs(schoolId: string, page: number, pageSize: number): Promise<{ items: PairView[]; total: number; page: number; pages: number }> {
-      const { items, total } = await repo.listPairs(schoolId, { skip: page * pageSize, limit: pageSize });
+    async listPairs(schoolId: string, page: number, pageSize: number): Promise<{ items: PairView[]; total: number; active: number; page: number; pages: number }> {
+      const { items, total, active } = await repo.listPairs(schoolId, { skip: page * pageSize, limit: pageSize });
       const people = await repo.peopleByIds(items.flatMap((p) => [p.mentorId, p.menteeId]));
       const views = items
         .map((p) => ({ ...p, mentor: people.get(p.mentorId)!, mentee: people.get(p.menteeId)! }))
         .filter((p) => p.mentor && p.mentee);
-      return { items: views, total, page, pages: Math.max(1, Math.ceil(total / pageSize)) };
+      return { items: views, total, active, page, pages: Math.max(1, Math.ceil(total / pageSize)) };
     },
 
     async getPair(schoolId: string, pairId: string): Promise<PairView | null> {

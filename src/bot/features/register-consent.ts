@@ -1,0 +1,38 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext } from '../context';
+
+export const REGISTER_CONSENT_DATA = 'regconsent:yes';
+
+/** The school a head keeps the register of, or null for anyone else. */
+export function headSchoolId(ctx: BotContext): string | null {
+  return ctx.user?.role === 'head' && ctx.user.scope?.level === 'organization' ? ctx.user.scope.id : null;
+}
+
+/**
+ * Before the first entry of a school's register the head confirms that the school holds the people's consents
+ * (for minors, from a parent or legal representative). Returns true when that is done; otherwise asks and
+ * returns false, and the head repeats what they were doing after pressing the button.
+ */
+export async function ensureRegisterConsent(ctx: BotContext, schoolId: string): Promise<boolean> {
+  if (await ctx.services.register.hasConsent(schoolId)) return true;
+  await ctx.reply(ctx.t('register.consent.ask'), {
+    reply_markup: new InlineKeyboard().text(ctx.t('register.consent.confirm'), REGISTER_CONSENT_DATA),
+  });
+  return false;
+}
+
+export function registerConsentFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+  feature.callbackQuery(REGISTER_CONSENT_DATA, async (ctx) => {
+    const schoolId = headSchoolId(ctx);
+    if (!schoolId) {
+      await ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
+      return;
+    }
+    await ctx.services.register.confirmConsent(schoolId, ctx.from.id);
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup({ reply_markup: undefined });
+    await ctx.reply(ctx.t('register.consent.done'));
+  });
+  return feature;
+}
