@@ -209,6 +209,15 @@ describe('the register by conversation', () => {
     expect(await h.services.register.getPair(territory.school8.id, id)).toMatchObject({ status: 'active' });
   });
 
+  it('a coordinator is warned of a person registered as a mentee in two schools of the territory', async () => {
+    const kgHead = person(9304);
+    await bind(h, kgHead, 'head', { level: 'organization', id: territory.kindergarten5.id });
+    await h.services.register.createPair(territory.kindergarten5.id, { ...draft, mentee: { name: 'Кузнецов  Илья', category: 'teacher' } }, kgHead.id);
+    await h.send(coordinator, '/mentors');
+    const texts = h.telegram.textsTo(coordinator.id);
+    expect(texts[0]).toBe('⚠️ Наставляемые, которые числятся сразу в нескольких организациях (1):\nКузнецов Илья — МБОУ СОШ № 1, МКДОУ д/с № 5');
+  });
+
   it('a coordinator reads the registers of their municipality only, without buttons to change them', async () => {
     await h.send(coordinator, '/mentors');
     expect(buttonsOf(h, coordinator).map((b) => b.text)).toEqual(['МБОУ СОШ № 1', 'МКДОУ д/с № 5']);

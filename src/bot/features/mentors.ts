@@ -6,6 +6,7 @@ import type { Organization } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { END_PAIR, type EndPairArgs } from '../conversations/end-pair';
 import { PAIR_DIALOGUE, type PairDialogueArgs } from '../conversations/pair';
+import { chunkLines } from '../format';
 import { allow } from '../middlewares/access';
 import { pairCardText, personLabel } from '../register-format';
 import { organizationsVisibleTo } from './orgs';
@@ -85,6 +86,15 @@ function draftOf(pair: PairView): PairDraft {
   };
 }
 
+/** Tells a coordinator about people registered as mentees in more than one school of their territory. */
+async function warnAboutMenteesInSeveralSchools(ctx: BotContext, schools: Organization[]) {
+  const duplicates = await ctx.services.register.menteesInSeveralSchools(schools.map((s) => s.id));
+  if (duplicates.length === 0) return;
+  const names = new Map(schools.map((s) => [s.id, s.shortName]));
+  const lines = duplicates.map((d) => ctx.t('register.list.duplicate_line', { name: d.name, schools: d.schoolIds.map((id) => names.get(id) ?? id).sort().join(', ') }));
+  for (const chunk of chunkLines([ctx.t('register.list.duplicates', { count: duplicates.length }), ...lines])) await ctx.reply(chunk);
+}
+
 /**
  * /mentors: a head's register of their school (list, cards, add, edit, end, delete); a coordinator's read-only
  * view of any school of their territory.
@@ -103,9 +113,9 @@ export function mentorsFeature(): Composer<BotContext> {
     if (ctx.user?.role !== 'coordinator' && !ctx.user?.isAdmin) return ctx.reply(ctx.t('register.list.no_school'));
     // A coordinator chooses a school: buttons when few match, else a part of the name after the command.
     const query = ctx.match.trim();
-    const schools = (await organizationsVisibleTo(ctx.services, ctx.user)).filter(
-      (o) => !query || `${nameKey(o.fullName)} ${nameKey(o.shortName)}`.includes(nameKey(query)),
-    );
+    const territory = await organizationsVisibleTo(ctx.services, ctx.user);
+    await warnAboutMenteesInSeveralSchools(ctx, territory);
+    const schools = territory.filter((o) => !query || `${nameKey(o.fullName)} ${nameKey(o.shortName)}`.includes(nameKey(query)));
     if (schools.length === 0) return ctx.reply(query ? ctx.t('register.list.school_not_found', { query }) : ctx.t('orgs.empty'));
     if (schools.length > MAX_SCHOOL_BUTTONS) return ctx.reply(ctx.t('register.list.ask_school_query', { count: schools.length }) + '\n/mentors …');
     const keyboard = new InlineKeyboard();
