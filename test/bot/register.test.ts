@@ -83,6 +83,8 @@ describe('the register by conversation', () => {
     await h.send(head, 'учитель математики');
     // Mentee.
     expect(h.telegram.lastTextTo(head.id)).toContain('ФИО наставляемого');
+    await h.send(head, 'Кузнецов 7');
+    expect(h.telegram.lastTextTo(head.id)).toContain('только буквы');
     await h.send(head, 'Кузнецов Илья');
     await pressText(h, head, 'обучающийся с ОВЗ');
     await h.send(head, 'двенадцать');
@@ -92,6 +94,8 @@ describe('the register by conversation', () => {
     expect(h.telegram.lastTextTo(head.id)).toContain('Класс — номер от 1 до 11');
     await h.send(head, '3 б');
     expect(h.telegram.lastTextTo(head.id)).toBe('Форма наставничества:');
+    await h.send(head, 'учитель-учитель');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Выберите вариант кнопкой');
     await pressText(h, head, 'учитель – учитель');
     await h.send(head, 'А');
     expect(h.telegram.lastTextTo(head.id)).toBe('Слишком короткое название программы.');
@@ -280,6 +284,40 @@ describe('the register without names (REGISTER_NAMES=codes)', () => {
       expect(h.telegram.lastTextTo(head.id)).toBe('Пара сохранена в реестре: Н-001 → Я-001.');
       const stored = await h.conn.collection('register_people').find({}).toArray();
       expect(stored.every((p) => p.name === undefined)).toBe(true);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('the register with surnames and initials only (REGISTER_NAMES=initials)', () => {
+  it('asks for initials, stores «Фамилия И. О.» even when the full name is typed, and a pupil mentor gives a class', async () => {
+    const h = await createHarness({ nameMode: 'initials' });
+    try {
+      const territory = await seedTerritory(h.services);
+      const head = person(9501);
+      await bind(h, head, 'head', { level: 'organization', id: territory.school8.id });
+      await h.services.register.confirmConsent(territory.school8.id, head.id);
+      await h.send(head, '/mentors');
+      await pressText(h, head, 'Добавить пару');
+      expect(h.telegram.lastTextTo(head.id)).toContain('Фамилия и инициалы наставника');
+      await h.send(head, 'Смирнов Артём Игоревич');
+      await pressText(h, head, 'обучающийся');
+      expect(h.telegram.lastTextTo(head.id)).toContain('Класс наставника-обучающегося');
+      await h.send(head, '10 б');
+      await h.send(head, 'Лебедев К.');
+      await pressText(h, head, 'обучающийся');
+      await h.send(head, '13');
+      await h.send(head, '7А');
+      await pressText(h, head, 'ученик – ученик');
+      await h.send(head, 'Шаг вперёд');
+      await h.send(head, 'сегодня');
+      expect(h.telegram.lastTextTo(head.id)).toContain('Наставник: Смирнов А. И.');
+      await pressText(h, head, 'Сохранить');
+      expect(h.telegram.lastTextTo(head.id)).toBe('Пара сохранена в реестре: Смирнов А. И. (Н-001) → Лебедев К. (Я-001).');
+      const stored = JSON.stringify(await h.conn.collection('register_people').find({}).toArray());
+      expect(stored).not.toContain('Артём');
+      expect(stored).toContain('"position":"10Б"');
     } finally {
       await h.close();
     }
