@@ -323,3 +323,32 @@ describe('the register with surnames and initials only (REGISTER_NAMES=initials)
     }
   });
 });
+
+describe('a long register', () => {
+  it('is paged by eight with Next and Back buttons', async () => {
+    const h = await createHarness();
+    try {
+      const territory = await seedTerritory(h.services);
+      const head = person(9601);
+      await bind(h, head, 'head', { level: 'organization', id: territory.school1.id });
+      const names = ['Алексеев', 'Борисов', 'Васильев', 'Григорьев', 'Дмитриев', 'Егоров', 'Жуков', 'Зайцев', 'Ильин', 'Козлов'];
+      await h.services.register.importDrafts(
+        territory.school1.id,
+        names.map((n) => ({ ...draft, mentee: { name: `${n} Иван`, category: 'young_specialist' as const } })),
+        head.id,
+      );
+      await h.send(head, '/mentors');
+      expect(h.telegram.lastTextTo(head.id)).toContain('Пар: 10 (действуют: 10). Страница 1 из 2.');
+      expect(buttonsOf(h, head).filter((b) => b.data.startsWith('reg:hc:'))).toHaveLength(8);
+      await pressText(h, head, 'Вперёд');
+      expect(h.telegram.lastTextTo(head.id)).toContain('Страница 2 из 2.');
+      const second = buttonsOf(h, head);
+      expect(second.filter((b) => b.data.startsWith('reg:hc:')).map((b) => b.text.split('. ')[0])).toEqual(['9', '10']);
+      expect(second.some((b) => b.text.includes('Вперёд'))).toBe(false);
+      await pressText(h, head, 'Назад');
+      expect(h.telegram.lastTextTo(head.id)).toContain('Страница 1 из 2.');
+    } finally {
+      await h.close();
+    }
+  });
+});
