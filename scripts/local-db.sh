@@ -89,7 +89,7 @@ start() {
   fi
   nohup "$(ferretdb_bin)" "${backend[@]}" \
     --listen-addr="127.0.0.1:$PORT" --state-dir="$STATE_DIR" --telemetry=disable --debug-addr=- \
-    --log-level=warn >"$LOG_FILE" 2>&1 &
+    --log-level=error >"$LOG_FILE" 2>&1 &
   echo $! > "$PID_FILE"
   for _ in $(seq 1 100); do
     if port_answers; then echo "local-db: FerretDB $FERRETDB_VERSION ($HANDLER) on mongodb://127.0.0.1:$PORT"; return 0; fi
