@@ -20,6 +20,7 @@ import { meFeature } from './features/me';
 import { mentorsFeature } from './features/mentors';
 import { orgsFeature } from './features/orgs';
 import { registerConsentFeature } from './features/register-consent';
+import { registerFilesFeature } from './features/register-files';
 import { startFeature } from './features/start';
 import { unhandledFeature } from './features/unhandled';
 import { attachContext, logUpdates } from './middlewares/context';
@@ -106,7 +107,7 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createEndPairConversation(deps), { id: END_PAIR }));
   chat.use(createConversation(createCountsConversation(deps), { id: COUNTS_DIALOGUE }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
-  chat.use(mentorsFeature(), registerConsentFeature(), countsFeature());
+  chat.use(mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

@@ -95,6 +95,11 @@ export interface Emulator {
   botInfo: UserFromGetMe;
   /** The person types a message; a leading /command gets its bot_command entity. Returns the person's message. */
   sendText(user: SimUser, text: string): Message;
+  /**
+   * The person attaches a file: it is kept like an upload, so getFile and /file/bot<token>/<path> serve it to the
+   * bot. Returns the person's message.
+   */
+  sendDocument(user: SimUser, fileName: string, data: Buffer, caption?: string): Message;
   /** The person presses an inline button; throws if that message does not show a button with this data now. */
   pressButton(user: SimUser, messageId: number, callbackData: string): string;
   /** What the bot sent to a chat, in order, each in its current state (text and inline keyboard after edits). */
@@ -770,6 +775,29 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
         date: now(),
         text,
         ...(entities.length > 0 ? { entities } : {}),
+      } as Message;
+      enqueue({ update_id: nextUpdateId++, message } as Update);
+      return clone(message);
+    },
+
+    sendDocument(user, fileName, data, caption) {
+      const state = chatFor(user);
+      const ext = /\.[A-Za-z0-9]{1,8}$/.exec(fileName)?.[0] ?? '';
+      const file: RecordedFile = {
+        file_id: `UDOC${randomBytes(12).toString('hex')}`,
+        file_unique_id: `U${randomBytes(6).toString('hex')}`,
+        file_path: `documents/user_${recordedFiles.size + 1}${ext}`,
+        filename: fileName,
+        data,
+      };
+      recordedFiles.set(file.file_id, file);
+      const message = {
+        message_id: state.nextMessageId++,
+        from: state.user,
+        chat: state.chat,
+        date: now(),
+        document: { file_id: file.file_id, file_unique_id: file.file_unique_id, file_name: fileName, file_size: data.length },
+        ...(caption ? { caption } : {}),
       } as Message;
       enqueue({ update_id: nextUpdateId++, message } as Update);
       return clone(message);

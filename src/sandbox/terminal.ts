@@ -1,5 +1,5 @@
-import { closeSync, existsSync, mkdirSync, openSync, readSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { clearLine, createInterface, cursorTo } from 'node:readline';
 import { StringDecoder } from 'node:string_decoder';
 import type { Message } from 'grammy/types';
@@ -32,6 +32,7 @@ const KEEP = env.SANDBOX_KEEP === '1';
 const RESET_DATABASE = !env.MONGODB_URI?.trim() && !KEEP;
 const REDIS_URL = env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
 const BOT_LOG = env.SANDBOX_BOT_LOG?.trim() || join(REPO_ROOT, '.data', 'sandbox-bot.log');
+const FILES_DIR = join(REPO_ROOT, '.data', 'sandbox-files');
 const USER_ID_BASE = Number(env.SANDBOX_USER_ID_BASE || 100_000_000_000);
 const SETTLE_MS = Number(env.SANDBOX_SETTLE_MS || 400);
 const BOT_LOG_LEVEL = env.LOG_LEVEL?.trim() || 'debug';
@@ -383,6 +384,17 @@ class Session {
         this.invites.push({ ...template, invite });
         return print(this.inviteLines([this.invites[this.invites.length - 1]!]).join('\n'));
       }
+      case 'file':
+      case 'f': {
+        const path = line.replace(/^:(file|f)\s?/, '').trim().replace(/^["']|["']$/g, '');
+        if (path === '') return print('Формат / usage: :file ПУТЬ/PATH (например / e.g. :file реестр.xlsx)');
+        const full = resolve(process.cwd(), path);
+        if (!existsSync(full) || !statSync(full).isFile()) return print(`Нет такого файла / no such file: ${full}`);
+        const data = readFileSync(full);
+        print(`   (отправляю файл / sending a file: ${basename(full)}, ${data.length} B)`);
+        this.emulator.sendDocument(this.current, basename(full), data);
+        return this.settle();
+      }
       case 'say': {
         const text = line.replace(/^:say\s?/, '');
         if (text === '') return print('Формат / usage: :say ТЕКСТ');
@@ -392,6 +404,17 @@ class Session {
       default:
         return print(`Неизвестная команда песочницы / unknown sandbox command: :${name}. :help — список / list`);
     }
+  }
+
+  /** A file the bot sent is saved under .data/sandbox-files/, so it can be opened (and filled in and sent back). */
+  private saveDocument(message: Message): string[] {
+    const document = message.document;
+    const file = document && this.emulator.files().find((f) => f.file_id === document.file_id);
+    if (!file) return [];
+    const path = join(FILES_DIR, `${message.message_id}-${basename(file.filename).replace(/[\\/:*?"<>|]/g, '_')}`);
+    mkdirSync(FILES_DIR, { recursive: true });
+    writeFileSync(path, file.data);
+    return [`   💾 ${rel(path)}`];
   }
 
   /**
@@ -453,7 +476,7 @@ class Session {
 
   private show(event: EmulatorEvent) {
     if (event.type === 'message') {
-      print([this.header(event.chatId, 'Бот / bot'), ...renderBody(event.message)].join('\n'));
+      print([this.header(event.chatId, 'Бот / bot'), ...renderBody(event.message), ...this.saveDocument(event.message)].join('\n'));
     } else if (event.type === 'edit') {
       const textChanged = (event.message.text ?? event.message.caption) !== (event.previous.text ?? event.previous.caption);
       if (!textChanged && inlineButtons(event.message).length === 0) {
@@ -522,6 +545,7 @@ const HELP = [
   '  :invites          приглашения этого запуска / this run\'s invites',
   '  :user N [ru|en]   стать пользователем N (свой Telegram id; язык приложения) / become user N',
   '  :say ТЕКСТ        отправить текст как есть, даже цифру / send text as is, even a number',
+  '  :file ПУТЬ        отправить файл, например заполненный шаблон реестра / send a file, e.g. a filled register template',
   '  :help             эта справка / this help',
   '  :quit             остановить бота и выйти / stop the bot and exit',
 ].join('\n');

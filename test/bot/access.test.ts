@@ -10,10 +10,10 @@ const DENIED = [t('access.guest'), t('access.denied')];
 
 // Written out by hand on purpose: this is the rule the issue states, checked against what the bot does.
 const TABLE: Record<string, Record<string, boolean>> = {
-  guest: { start: true, help: true, lang: true, cancel: true, me: false, orgs: false, invite: false, mentors: false, counts: false },
-  head: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true },
-  coordinator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true },
-  admin: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true },
+  guest: { start: true, help: true, lang: true, cancel: true, me: false, orgs: false, invite: false, mentors: false, counts: false, template: false, export: false },
+  head: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true, template: true, export: true },
+  coordinator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true },
+  admin: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true },
 };
 
 describe('access: role × command', () => {

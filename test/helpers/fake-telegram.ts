@@ -22,6 +22,74 @@ export interface ApiCall {
   result?: any;
 }
 
+/** A file the bot uploaded (sendDocument with an InputFile), as Telegram would receive it. */
+export interface UploadedFile {
+  fileName: string;
+  data: Buffer;
+}
+
+/** The file_path the fake getFile hands out for a file_id; tests put a file's bytes in `h.files` under it. */
+export function filePathOf(fileId: string): string {
+  return `documents/${fileId}`;
+}
+
+/** Reads a request body that is not a string: grammY streams multipart/form-data when a payload holds a file. */
+async function readBody(body: unknown): Promise<Buffer> {
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Parses grammY's multipart/form-data: plain fields (JSON ones decoded) and files, each `attach://id` field
+ * replaced by the file it points to.
+ */
+export function parseMultipart(body: Buffer, boundary: string): Record<string, any> {
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: Buffer[] = [];
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (next < 0) break;
+    // Each part sits between "--boundary\r\n" and "\r\n--boundary".
+    parts.push(body.subarray(at + delimiter.length + 2, next - 2));
+    at = next;
+  }
+  const fields: Record<string, any> = {};
+  const files = new Map<string, UploadedFile>();
+  for (const part of parts) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const head = part.subarray(0, split).toString('utf8');
+    const content = part.subarray(split + 4);
+    const name = /name="([^"]*)"/i.exec(head)?.[1];
+    if (!name) continue;
+    const fileName = /filename="?([^"\r\n]*)"?/i.exec(head)?.[1];
+    if (fileName !== undefined) {
+      files.set(name, { fileName, data: Buffer.from(content) });
+      continue;
+    }
+    const text = content.toString('utf8');
+    let value: unknown = text;
+    if (/^[[{]/.test(text)) {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        value = text;
+      }
+    } else if (/^-?\d+$/.test(text) && name.endsWith('_id')) {
+      value = Number(text);
+    }
+    fields[name] = value;
+  }
+  for (const [key, value] of Object.entries(fields)) {
+    const attach = typeof value === 'string' ? /^attach:\/\/(.+)$/.exec(value) : null;
+    if (attach && files.has(attach[1]!)) fields[key] = files.get(attach[1]!);
+  }
+  return fields;
+}
+
 /**
  * Telegram faked at grammY's `client.fetch`: every outgoing call is recorded and answered the way the Bot API would.
  * It reaches inside conversations too, which build their own Api from the same client options.
@@ -36,9 +104,15 @@ export class FakeTelegram {
     this.failures.push({ method, errorCode, description, parameters });
   }
 
-  readonly fetch = (async (url: string | URL, init?: { body?: unknown }) => {
+  readonly fetch = (async (url: string | URL, init?: { body?: unknown; headers?: Record<string, string> }) => {
     const method = String(url).split('/').pop()!;
-    const payload = typeof init?.body === 'string' ? JSON.parse(init.body) : {};
+    let payload: Record<string, any> = {};
+    if (typeof init?.body === 'string') payload = JSON.parse(init.body);
+    else if (init?.body) {
+      const boundary = /boundary=(.+)$/.exec(init.headers?.['content-type'] ?? '')?.[1];
+      const body = await readBody(init.body);
+      if (boundary) payload = parseMultipart(body, boundary);
+    }
     const call: ApiCall = { method, payload };
     this.calls.push(call);
     const failure = this.failures.findIndex((f) => f.method === method);
@@ -64,16 +138,44 @@ export class FakeTelegram {
         } satisfies Partial<Message>;
       case 'editMessageText':
         return { message_id: payload.message_id, date: 0, chat: { id: payload.chat_id, type: 'private' }, text: payload.text };
+      case 'sendDocument': {
+        const file = payload.document as UploadedFile | string;
+        const fileName = typeof file === 'string' ? undefined : file.fileName;
+        return {
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: payload.chat_id, type: 'private', first_name: 'User' },
+          caption: payload.caption,
+          document: { file_id: `sent-${this.nextMessageId}`, file_unique_id: `u-${this.nextMessageId}`, ...(fileName ? { file_name: fileName } : {}) },
+        } satisfies Partial<Message>;
+      }
+      case 'getFile':
+        return {
+          file_id: payload.file_id,
+          file_unique_id: `u-${payload.file_id}`,
+          ...(this.fileSizes.has(payload.file_id) ? { file_size: this.fileSizes.get(payload.file_id) } : {}),
+          file_path: filePathOf(payload.file_id),
+        };
       default:
         return true;
     }
   }
 
-  /** Texts the bot sent to a chat, in order. */
+  /** Sizes getFile reports, by file_id; a test sets them when it cares (Telegram knows every file's size). */
+  readonly fileSizes = new Map<string, number>();
+
+  /** Texts the bot sent to a chat, in order; a document's caption counts as the text the person reads. */
   textsTo(chatId: number): string[] {
     return this.calls
-      .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText') && c.payload.chat_id === chatId)
-      .map((c) => c.payload.text as string);
+      .filter((c) => (c.method === 'sendMessage' || c.method === 'editMessageText' || c.method === 'sendDocument') && c.payload.chat_id === chatId)
+      .map((c) => (c.method === 'sendDocument' ? (c.payload.caption ?? '') : c.payload.text) as string);
+  }
+
+  /** Documents the bot uploaded to a chat, in order, with the file's name and bytes. */
+  documentsTo(chatId: number): { fileName: string; data: Buffer; caption?: string }[] {
+    return this.callsOf('sendDocument')
+      .filter((c) => c.payload.chat_id === chatId && typeof c.payload.document === 'object')
+      .map((c) => ({ fileName: c.payload.document.fileName, data: c.payload.document.data, caption: c.payload.caption }));
   }
 
   lastTextTo(chatId: number): string {
@@ -140,6 +242,26 @@ export function callbackUpdate(from: User, data: string, messageId: number): Upd
         chat: { id: from.id, type: 'private', first_name: from.first_name },
         from: botInfo,
         text: '…',
+      },
+    },
+  } as Update;
+}
+
+/** A private-chat message with a document, as Telegram sends it when a person attaches a file. */
+export function documentUpdate(from: User, doc: { fileId: string; fileName?: string; fileSize?: number; mimeType?: string }): Update {
+  return {
+    update_id: updateId++,
+    message: {
+      message_id: updateId,
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: from.id, type: 'private', first_name: from.first_name },
+      from,
+      document: {
+        file_id: doc.fileId,
+        file_unique_id: `u-${doc.fileId}`,
+        ...(doc.fileName !== undefined ? { file_name: doc.fileName } : {}),
+        ...(doc.fileSize !== undefined ? { file_size: doc.fileSize } : {}),
+        ...(doc.mimeType !== undefined ? { mime_type: doc.mimeType } : {}),
       },
     },
   } as Update;
