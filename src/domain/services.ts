@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { createPeopleRepository } from './people/people.repository';
 import { createPeopleService, type PeopleService } from './people/people.service';
+import { createRegisterBulk, type RegisterBulk } from './register/register-bulk';
 import { createRegisterRepository } from './register/register.repository';
 import { createRegisterService, type RegisterService } from './register/register.service';
 import type { NameMode } from './register/register.types';
@@ -12,6 +13,8 @@ export interface Services {
   territory: TerritoryService;
   people: PeopleService;
   register: RegisterService;
+  /** The register's paths for thousands of rows at once (file imports, exports). */
+  registerBulk: RegisterBulk;
 }
 
 export interface ServiceOptions {
@@ -28,9 +31,11 @@ export function createServices(conn: Connection, options: ServiceOptions) {
   const territory = createTerritoryService(territoryRepo);
   const registerRepo = createRegisterRepository(conn);
   const people = createPeopleService(peopleRepo, territory, options);
-  const register = createRegisterService(registerRepo, territory, { clock: options.clock, nameMode: options.nameMode ?? 'full' });
+  const registerOptions = { clock: options.clock, nameMode: options.nameMode ?? 'full' } as const;
+  const register = createRegisterService(registerRepo, territory, registerOptions);
+  const registerBulk = createRegisterBulk(conn, territory, registerOptions);
   return {
-    services: { territory, people, register } satisfies Services,
+    services: { territory, people, register, registerBulk } satisfies Services,
     async ensureIndexes() {
       await Promise.all([territoryRepo.ensureIndexes(), peopleRepo.ensureIndexes(), registerRepo.ensureIndexes()]);
     },

@@ -2,7 +2,6 @@ import { rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { RegisterBulk } from '../../domain/register/register-bulk';
 import {
   buildTemplate,
   MAX_FILE_BYTES,
@@ -71,16 +70,12 @@ function problemLines(ctx: BotContext, title: string, problems: RowProblem[]): s
   return lines;
 }
 
-/**
- * The register's file paths: the bulk ones when services.ts provides `registerBulk` (register-bulk.ts), else the
- * service's row-by-row ones, which give the same results, only slowly on FerretDB.
- */
+/** The register's file paths: bulk import (a handful of queries for any number of rows) and batched reads for exports. */
 function fileOps(services: Services): { importDrafts: RegisterService['importDrafts']; source: RegisterSource } {
-  const bulk = (services as Services & { registerBulk?: RegisterBulk }).registerBulk;
-  const register = services.register;
+  const { register, registerBulk } = services;
   return {
-    importDrafts: bulk ? bulk.importDrafts : register.importDrafts,
-    source: { pairBatches: register.pairBatches, peopleByIds: register.peopleByIds, ...(bulk ? { peopleOfSchool: bulk.peopleOfSchool } : {}) },
+    importDrafts: registerBulk.importDrafts,
+    source: { pairBatches: register.pairBatches, peopleByIds: register.peopleByIds, peopleOfSchool: registerBulk.peopleOfSchool },
   };
 }
 
