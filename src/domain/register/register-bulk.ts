@@ -2,9 +2,9 @@ import { Types, type Connection } from 'mongoose';
 import { nameKey } from '../shared/names';
 import type { TerritoryService } from '../territory/territory.service';
 import { registerModels, type PairDoc, type PersonDoc } from './register.model';
-import { toPair, toPerson, type PersonFields } from './register.repository';
+import { setAndUnset, toPair, toPerson, type PersonFields } from './register.repository';
 import { storedName } from './register-input';
-import type { ImportCounts, ImportDraft, RegisterServiceOptions } from './register.service';
+import { personFieldsOf, type ImportCounts, type ImportDraft, type RegisterServiceOptions } from './register.service';
 import type { Pair, PairDraft, Person, PersonKind } from './register.types';
 
 const CODE_PREFIX: Record<PersonKind, string> = { mentor: 'Н', mentee: 'Я' };
@@ -13,17 +13,6 @@ const oid = (id: string) => new Types.ObjectId(id);
 /** Field-by-field differences, compared the way register.service.ts compares them. */
 function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): string[] {
   return Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-}
-
-/** $set for values, $unset for undefined ones, so a cleared cell really clears the field. */
-function setAndUnset(fields: Record<string, unknown>) {
-  const $set: Record<string, unknown> = {};
-  const $unset: Record<string, ''> = {};
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === undefined) $unset[k] = '';
-    else $set[k] = v;
-  }
-  return { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) };
 }
 
 /**
@@ -46,13 +35,7 @@ export function createRegisterBulk(conn: Connection, territory: TerritoryService
   const { Person, Pair, Counter, Audit } = registerModels(conn);
   const { clock, nameMode } = options;
 
-  function personFields(kind: PersonKind, draft: PairDraft['mentor'] | PairDraft['mentee']): PersonFields {
-    const name = storedName(draft.name, nameMode);
-    const base = { name, nameKey: name ? nameKey(name) : undefined, category: draft.category };
-    if (kind === 'mentor') return { ...base, position: (draft as PairDraft['mentor']).position, age: undefined, grade: undefined };
-    const mentee = draft as PairDraft['mentee'];
-    return { ...base, position: undefined, age: mentee.age, grade: mentee.grade };
-  }
+  const personFields = (kind: PersonKind, draft: PairDraft['mentor'] | PairDraft['mentee']) => personFieldsOf(kind, draft, nameMode);
 
   /** Reserves `count` code numbers of a school and kind; returns the first. */
   async function reserveNumbers(schoolId: string, kind: PersonKind, count: number): Promise<number> {

@@ -40,23 +40,23 @@ export interface SchoolPlace {
 export type PersonFields = Partial<Pick<PersonDoc, 'name' | 'nameKey' | 'category' | 'position' | 'age' | 'grade'>>;
 export type PairFields = Partial<Pick<PairDoc, 'form' | 'programme' | 'startDate' | 'endDate' | 'status'>>;
 
+/** $set for values, $unset for undefined ones, so that clearing a value (an edit, a blank cell) really clears it. */
+export function setAndUnset(fields: Record<string, unknown>) {
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, ''> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) $unset[k] = '';
+    else $set[k] = v;
+  }
+  return { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) };
+}
+
 /**
  * The register's storage. Every read and write of a school's data takes the school id and puts it in the filter,
  * so an id guessed from another school (a forged callback) finds nothing.
  */
 export function createRegisterRepository(conn: Connection) {
   const { Person, Pair, Counter, Counts, Consent, Audit } = registerModels(conn);
-
-  /** Unsets fields given as undefined, so that clearing a value in an edit really clears it. */
-  const setAndUnset = (fields: Record<string, unknown>) => {
-    const $set: Record<string, unknown> = {};
-    const $unset: Record<string, ''> = {};
-    for (const [k, v] of Object.entries(fields)) {
-      if (v === undefined) $unset[k] = '';
-      else $set[k] = v;
-    }
-    return { ...(Object.keys($set).length ? { $set } : {}), ...(Object.keys($unset).length ? { $unset } : {}) };
-  };
 
   return {
     async ensureIndexes(): Promise<void> {

@@ -31,6 +31,15 @@ export interface ImportDraft extends PairDraft {
 
 const CODE_PREFIX: Record<PersonKind, string> = { mentor: 'Н', mentee: 'Я' };
 
+/** What is stored for a person entered in a draft, within the deployment's name mode. */
+export function personFieldsOf(kind: PersonKind, draft: PairDraft['mentor'] | PairDraft['mentee'], nameMode: NameMode): PersonFields {
+  const name = storedName(draft.name, nameMode);
+  const base = { name, nameKey: name ? nameKey(name) : undefined, category: draft.category };
+  if (kind === 'mentor') return { ...base, position: (draft as PairDraft['mentor']).position, age: undefined, grade: undefined };
+  const mentee = draft as PairDraft['mentee'];
+  return { ...base, position: undefined, age: mentee.age, grade: mentee.grade };
+}
+
 /** Field-by-field differences for the audit log, as an array (field names never become document keys). */
 function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
   return Object.keys(after)
@@ -51,13 +60,7 @@ export function createRegisterService(repo: RegisterRepository, territory: Terri
     return { schoolId, municipalityId: view.organization.municipalityId, regionId: view.organization.regionId };
   }
 
-  function personFields(kind: PersonKind, draft: PairDraft['mentor'] | PairDraft['mentee']): PersonFields {
-    const name = storedName(draft.name, nameMode);
-    const base = { name, nameKey: name ? nameKey(name) : undefined, category: draft.category };
-    if (kind === 'mentor') return { ...base, position: (draft as PairDraft['mentor']).position, age: undefined, grade: undefined };
-    const mentee = draft as PairDraft['mentee'];
-    return { ...base, position: undefined, age: mentee.age, grade: mentee.grade };
-  }
+  const personFields = (kind: PersonKind, draft: PairDraft['mentor'] | PairDraft['mentee']) => personFieldsOf(kind, draft, nameMode);
 
   async function createPerson(schoolId: string, kind: PersonKind, fields: PersonFields): Promise<Person> {
     for (let attempt = 0; attempt < 5; attempt++) {
