@@ -28,20 +28,8 @@ describe('access: role × command', () => {
   beforeAll(async () => {
     h = await createHarness();
     const territory = await seedTerritory(h.services);
-    const bind = async (tg: TgUser, role: 'head' | 'coordinator', scope: { level: 'organization' | 'municipality'; id: string }) => {
-      const invite = await h.services.people.createInvite({ role, scope });
-      const r = await h.services.people.redeemInvite({
-        code: invite.code,
-        telegramId: tg.id,
-        chatId: tg.id,
-        fullName: 'Тестова Анна',
-        position: 'директор',
-        language: 'ru',
-      });
-      expect(r.status).toBe('bound');
-    };
-    await bind(people.head!, 'head', { level: 'organization', id: territory.school1.id });
-    await bind(people.coordinator!, 'coordinator', { level: 'municipality', id: territory.bodaibo.id });
+    await h.register(people.head!, 'head', { level: 'organization', id: territory.school1.id });
+    await h.register(people.coordinator!, 'coordinator', { level: 'municipality', id: territory.bodaibo.id });
     await h.services.people.makeAdmin(people.admin!.id);
   });
   afterAll(async () => h.close());

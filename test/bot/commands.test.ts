@@ -22,12 +22,8 @@ describe('everyday commands', () => {
     });
     h = await createHarness({ logger: createLogger('info', sink) });
     territory = await seedTerritory(h.services);
-    const bind = async (tg: typeof head, role: 'head' | 'coordinator', scope: { level: 'organization' | 'municipality'; id: string }, fullName: string) => {
-      const invite = await h.services.people.createInvite({ role, scope });
-      await h.services.people.redeemInvite({ code: invite.code, telegramId: tg.id, chatId: tg.id, fullName, position: 'директор', language: 'ru' });
-    };
-    await bind(coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id }, 'Григорьева Алла Викторовна');
-    await bind(head, 'head', { level: 'organization', id: territory.school1.id }, 'Иванов Пётр Сергеевич');
+    await h.register(coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id }, 'Григорьева Алла Викторовна');
+    await h.register(head, 'head', { level: 'organization', id: territory.school1.id }, 'Иванов Пётр Сергеевич');
   });
   afterAll(async () => h.close());
   beforeEach(() => h.telegram.clear());

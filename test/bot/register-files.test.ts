@@ -63,14 +63,10 @@ describe('the register as files: template, upload with a report, confirmation, e
   beforeAll(async () => {
     h = await createHarness();
     territory = await seedTerritory(h.services);
-    const bind = async (tg: TgUser, role: 'head' | 'coordinator', scope: { level: 'organization' | 'municipality'; id: string }, fullName: string) => {
-      const invite = await h.services.people.createInvite({ role, scope });
-      await h.services.people.redeemInvite({ code: invite.code, telegramId: tg.id, chatId: tg.id, fullName, position: 'директор', language: 'ru' });
-    };
-    await bind(head, 'head', { level: 'organization', id: territory.school1.id }, 'Иванов Пётр Сергеевич');
-    await bind(head5, 'head', { level: 'organization', id: territory.kindergarten5.id }, 'Смирнова Ольга');
-    await bind(head8, 'head', { level: 'organization', id: territory.school8.id }, 'Орлова Нина');
-    await bind(coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id }, 'Григорьева Алла Викторовна');
+    await h.register(head, 'head', { level: 'organization', id: territory.school1.id }, 'Иванов Пётр Сергеевич');
+    await h.register(head5, 'head', { level: 'organization', id: territory.kindergarten5.id }, 'Смирнова Ольга');
+    await h.register(head8, 'head', { level: 'organization', id: territory.school8.id }, 'Орлова Нина');
+    await h.register(coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id }, 'Григорьева Алла Викторовна');
     await h.services.people.makeAdmin(admin.id);
   });
   afterAll(async () => h.close());

@@ -6,24 +6,7 @@ import { seedTerritory } from '../helpers/services';
 
 type Territory = Awaited<ReturnType<typeof seedTerritory>>;
 
-async function bind(h: Harness, tg: TgUser, role: 'head' | 'coordinator', scope: { level: 'organization' | 'municipality'; id: string }) {
-  const invite = await h.services.people.createInvite({ role, scope });
-  await h.services.people.redeemInvite({ code: invite.code, telegramId: tg.id, chatId: tg.id, fullName: 'Тестова Анна', position: 'директор', language: 'ru' });
-}
-
-/** The buttons on screen: of the message last sent or edited with a keyboard (cards replace the list in place). */
-function buttonsOf(h: Harness, who: TgUser): { text: string; data: string; messageId: number }[] {
-  let last: { messageId: number; keyboard: { text: string; callback_data: string }[][] } | undefined;
-  for (const call of h.telegram.calls) {
-    if (call.payload.chat_id !== who.id) continue;
-    const messageId = call.method === 'sendMessage' ? call.result?.message_id : call.payload.message_id;
-    if (!['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(call.method)) continue;
-    const keyboard = call.payload.reply_markup?.inline_keyboard;
-    if (keyboard?.length) last = { messageId, keyboard };
-    else if (last?.messageId === messageId) last = undefined;
-  }
-  return (last?.keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data, messageId: last!.messageId }));
-}
+const buttonsOf = (h: Harness, who: TgUser) => h.telegram.visibleButtons(who.id);
 const pressText = async (h: Harness, who: TgUser, text: string) => {
   const button = buttonsOf(h, who).find((b) => b.text === text || b.text.includes(text));
   if (!button) throw new Error(`no button "${text}" in ${JSON.stringify(buttonsOf(h, who).map((b) => b.text))}`);
@@ -48,9 +31,9 @@ describe('the register by conversation', () => {
   beforeAll(async () => {
     h = await createHarness();
     territory = await seedTerritory(h.services);
-    await bind(h, head, 'head', { level: 'organization', id: territory.school1.id });
-    await bind(h, otherHead, 'head', { level: 'organization', id: territory.school8.id });
-    await bind(h, coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id });
+    await h.register(head, 'head', { level: 'organization', id: territory.school1.id });
+    await h.register(otherHead, 'head', { level: 'organization', id: territory.school8.id });
+    await h.register(coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id });
   });
   afterAll(async () => h.close());
   beforeEach(() => h.telegram.clear());
@@ -215,7 +198,7 @@ describe('the register by conversation', () => {
 
   it('a coordinator is warned of a person registered as a mentee in two schools of the territory', async () => {
     const kgHead = person(9304);
-    await bind(h, kgHead, 'head', { level: 'organization', id: territory.kindergarten5.id });
+    await h.register(kgHead, 'head', { level: 'organization', id: territory.kindergarten5.id });
     await h.services.register.createPair(territory.kindergarten5.id, { ...draft, mentee: { name: 'Кузнецов  Илья', category: 'teacher' } }, kgHead.id);
     await h.send(coordinator, '/mentors');
     const texts = h.telegram.textsTo(coordinator.id);
@@ -267,7 +250,7 @@ describe('the register without names (REGISTER_NAMES=codes)', () => {
     try {
       const territory = await seedTerritory(h.services);
       const head = person(9401);
-      await bind(h, head, 'head', { level: 'organization', id: territory.kindergarten5.id });
+      await h.register(head, 'head', { level: 'organization', id: territory.kindergarten5.id });
       await h.services.register.confirmConsent(territory.kindergarten5.id, head.id);
       await h.send(head, '/mentors');
       await pressText(h, head, 'Добавить пару');
@@ -296,7 +279,7 @@ describe('the register with surnames and initials only (REGISTER_NAMES=initials)
     try {
       const territory = await seedTerritory(h.services);
       const head = person(9501);
-      await bind(h, head, 'head', { level: 'organization', id: territory.school8.id });
+      await h.register(head, 'head', { level: 'organization', id: territory.school8.id });
       await h.services.register.confirmConsent(territory.school8.id, head.id);
       await h.send(head, '/mentors');
       await pressText(h, head, 'Добавить пару');
@@ -330,7 +313,7 @@ describe('a long register', () => {
     try {
       const territory = await seedTerritory(h.services);
       const head = person(9601);
-      await bind(h, head, 'head', { level: 'organization', id: territory.school1.id });
+      await h.register(head, 'head', { level: 'organization', id: territory.school1.id });
       const names = ['Алексеев', 'Борисов', 'Васильев', 'Григорьев', 'Дмитриев', 'Егоров', 'Жуков', 'Зайцев', 'Ильин', 'Козлов'];
       await h.services.register.importDrafts(
         territory.school1.id,

@@ -193,6 +193,22 @@ export class FakeTelegram {
       .map((b) => ({ text: b.text, data: b.callback_data, messageId: last.result.message_id as number }));
   }
 
+  /**
+   * The buttons on screen: those of the message last sent or edited with a keyboard (a card that replaces the list
+   * in place, for instance), or none once that message's keyboard was removed.
+   */
+  visibleButtons(chatId: number): { text: string; data: string; messageId: number }[] {
+    let last: { messageId: number; keyboard: { text: string; callback_data: string }[][] } | undefined;
+    for (const call of this.calls) {
+      if (call.payload.chat_id !== chatId || !['sendMessage', 'editMessageText', 'editMessageReplyMarkup'].includes(call.method)) continue;
+      const messageId = call.method === 'sendMessage' ? call.result?.message_id : call.payload.message_id;
+      const keyboard = call.payload.reply_markup?.inline_keyboard;
+      if (keyboard?.length) last = { messageId, keyboard };
+      else if (last?.messageId === messageId) last = undefined;
+    }
+    return (last?.keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data, messageId: last!.messageId }));
+  }
+
   callsOf(method: string): ApiCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -212,9 +228,8 @@ export function person(id: number, language_code = 'ru', first_name = 'Мари�
   return { id, is_bot: false, first_name, language_code };
 }
 
-/** A private-chat text message; a leading /command gets its entity, as Telegram sends it. */
-export function textUpdate(from: User, text: string): Update {
-  const command = /^\/\w+/.exec(text);
+/** A message in the person's private chat with the bot, with whatever content it carries. */
+function privateMessage(from: User, content: Record<string, unknown>): Update {
   return {
     update_id: updateId++,
     message: {
@@ -222,10 +237,15 @@ export function textUpdate(from: User, text: string): Update {
       date: Math.floor(Date.now() / 1000),
       chat: { id: from.id, type: 'private', first_name: from.first_name },
       from,
-      text,
-      ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}),
+      ...content,
     },
   } as Update;
+}
+
+/** A private-chat text message; a leading /command gets its entity, as Telegram sends it. */
+export function textUpdate(from: User, text: string): Update {
+  const command = /^\/\w+/.exec(text);
+  return privateMessage(from, { text, ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command[0].length }] } : {}) });
 }
 
 export function callbackUpdate(from: User, data: string, messageId: number): Update {
@@ -249,33 +269,17 @@ export function callbackUpdate(from: User, data: string, messageId: number): Upd
 
 /** A private-chat message with a document, as Telegram sends it when a person attaches a file. */
 export function documentUpdate(from: User, doc: { fileId: string; fileName?: string; fileSize?: number; mimeType?: string }): Update {
-  return {
-    update_id: updateId++,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: from.id, type: 'private', first_name: from.first_name },
-      from,
-      document: {
-        file_id: doc.fileId,
-        file_unique_id: `u-${doc.fileId}`,
-        ...(doc.fileName !== undefined ? { file_name: doc.fileName } : {}),
-        ...(doc.fileSize !== undefined ? { file_size: doc.fileSize } : {}),
-        ...(doc.mimeType !== undefined ? { mime_type: doc.mimeType } : {}),
-      },
+  return privateMessage(from, {
+    document: {
+      file_id: doc.fileId,
+      file_unique_id: `u-${doc.fileId}`,
+      ...(doc.fileName !== undefined ? { file_name: doc.fileName } : {}),
+      ...(doc.fileSize !== undefined ? { file_size: doc.fileSize } : {}),
+      ...(doc.mimeType !== undefined ? { mime_type: doc.mimeType } : {}),
     },
-  } as Update;
+  });
 }
 
 export function photoUpdate(from: User): Update {
-  return {
-    update_id: updateId++,
-    message: {
-      message_id: updateId,
-      date: Math.floor(Date.now() / 1000),
-      chat: { id: from.id, type: 'private', first_name: from.first_name },
-      from,
-      photo: [{ file_id: 'f', file_unique_id: 'u', width: 1, height: 1 }],
-    },
-  } as Update;
+  return privateMessage(from, { photo: [{ file_id: 'f', file_unique_id: 'u', width: 1, height: 1 }] });
 }

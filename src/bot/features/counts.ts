@@ -33,8 +33,9 @@ export function countsFeature(): Composer<BotContext> {
     const schools = await organizationsVisibleTo(ctx.services, ctx.user!);
     const lines: string[] = [];
     const missing: string[] = [];
+    const reported = await ctx.services.register.countsOf(schools.map((s) => s.id));
     for (const school of schools) {
-      const counts = await ctx.services.register.getCounts(school.id);
+      const counts = reported.get(school.id);
       if (!counts) {
         missing.push(school.shortName);
         continue;

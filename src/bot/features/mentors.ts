@@ -106,7 +106,7 @@ export function mentorsFeature(): Composer<BotContext> {
     const own = headSchoolId(ctx);
     if (own) {
       const school = await readableSchool(ctx, own);
-      if (!school) return ctx.reply(ctx.t('scope.gone'));
+      if (!school) return ctx.reply(ctx.t('invite.scope_gone'));
       const { text, keyboard } = await renderList(ctx, school, 0, true);
       return ctx.reply(text, { reply_markup: keyboard });
     }
@@ -117,7 +117,7 @@ export function mentorsFeature(): Composer<BotContext> {
     await warnAboutMenteesInSeveralSchools(ctx, territory);
     const schools = territory.filter((o) => !query || `${nameKey(o.fullName)} ${nameKey(o.shortName)}`.includes(nameKey(query)));
     if (schools.length === 0) return ctx.reply(query ? ctx.t('register.list.school_not_found', { query }) : ctx.t('orgs.empty'));
-    if (schools.length > MAX_SCHOOL_BUTTONS) return ctx.reply(ctx.t('register.list.ask_school_query', { count: schools.length }) + '\n/mentors …');
+    if (schools.length > MAX_SCHOOL_BUTTONS) return ctx.reply(ctx.t('register.list.ask_school_query', { count: schools.length }));
     const keyboard = new InlineKeyboard();
     for (const s of schools) keyboard.text(s.shortName, listData(false, s.id, 0)).row();
     return ctx.reply(ctx.t('register.list.choose_school'), { reply_markup: keyboard });

@@ -58,6 +58,15 @@ export function setAndUnset(fields: Record<string, unknown>) {
 export function createRegisterRepository(conn: Connection) {
   const { Person, Pair, Counter, Counts, Consent, Audit } = registerModels(conn);
 
+  /** Reported counts of many schools in one query, for a coordinator's overview. */
+  async function countsOf(schoolIds: string[]): Promise<Map<string, ReportedCounts>> {
+    if (schoolIds.length === 0) return new Map();
+    const docs = await Counts.find({ schoolId: { $in: schoolIds.map(oid) } }).lean();
+    return new Map(
+      docs.map((d) => [String(d.schoolId), { schoolId: String(d.schoolId), values: d.values as SchoolCounts, reportedAt: d.reportedAt, reportedBy: d.reportedBy }]),
+    );
+  }
+
   return {
     async ensureIndexes(): Promise<void> {
       await Promise.all([Person, Pair, Counts, Consent, Audit].map((m) => (m as typeof Person).syncIndexes()));
@@ -200,9 +209,10 @@ export function createRegisterRepository(conn: Connection) {
     },
 
     async getCounts(schoolId: string): Promise<ReportedCounts | null> {
-      const d = await Counts.findOne({ schoolId: oid(schoolId) }).lean();
-      return d ? { schoolId, values: d.values as SchoolCounts, reportedAt: d.reportedAt, reportedBy: d.reportedBy } : null;
+      return (await countsOf([schoolId])).get(schoolId) ?? null;
     },
+
+    countsOf,
 
     async hasConsent(schoolId: string): Promise<boolean> {
       return Boolean(await Consent.exists({ schoolId: oid(schoolId) }));

@@ -293,6 +293,8 @@ export function createRegisterService(repo: RegisterRepository, territory: Terri
       return repo.getCounts(schoolId);
     },
 
+    countsOf: repo.countsOf,
+
     auditOf: repo.auditOf,
     pairBatches: repo.pairBatches,
     peopleByIds: repo.peopleByIds,
