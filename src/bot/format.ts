@@ -5,6 +5,7 @@ import type { TFunction } from './i18n';
 /** "муниципальный координатор" and the like: a role reads differently by the level of its scope. */
 export function roleLabel(t: TFunction, role: Role | undefined, level?: Scope['level'], isAdmin = false): string {
   if (role === 'head') return t('roles.head');
+  if (role === 'curator') return t('roles.curator');
   if (role === 'coordinator') return t(level === 'region' ? 'roles.coordinator_region' : 'roles.coordinator_municipality');
   return isAdmin ? t('roles.admin') : t('roles.guest');
 }

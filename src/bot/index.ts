@@ -16,6 +16,7 @@ import { helpFeature } from './features/help';
 import { inviteFeature } from './features/invite';
 import { languageFeature } from './features/language';
 import { countsFeature } from './features/counts';
+import { curatorsFeature } from './features/curators';
 import { meFeature } from './features/me';
 import { mentorsFeature } from './features/mentors';
 import { orgsFeature } from './features/orgs';
@@ -31,7 +32,7 @@ import type { BotStorage } from './storage';
  * Bump whenever the steps of any conversation change: state saved by an older version is then dropped instead of
  * being replayed against different code.
  */
-export const CONVERSATION_VERSION = 1;
+export const CONVERSATION_VERSION = 2;
 
 export interface BotDeps {
   services: Services;
@@ -107,7 +108,7 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createEndPairConversation(deps), { id: END_PAIR }));
   chat.use(createConversation(createCountsConversation(deps), { id: COUNTS_DIALOGUE }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
-  chat.use(mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature());
+  chat.use(mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

@@ -19,6 +19,8 @@ export interface PendingImport {
   fileName: string;
   drafts: ImportDraft[];
   createdAt: string;
+  /** Identifies this checked file, so a button under the report of an earlier file does not load a later one. */
+  token: string;
 }
 
 // A checked file waits this long for the head's «Загрузить»; then it must be sent again.

@@ -354,7 +354,7 @@ async function listOrgs(ctx: Ctx, args: ParsedArgs): Promise<number> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// invite --role head --org NAME | --role coordinator --municipality NAME | --region NAME [--days N] [--uses N]
+// invite --role head|curator --org NAME | --role coordinator --municipality NAME | --region NAME [--days N] [--uses N]
 
 function wholeNumber(t: TFunction, option: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -367,12 +367,12 @@ async function invite(ctx: Ctx, args: ParsedArgs): Promise<number> {
   const { t, out } = ctx;
   const { role: rawRole, org, municipality, region } = args.options;
   const role = rawRole?.trim().toLowerCase();
-  if (role !== 'head' && role !== 'coordinator') throw usageError(t('cli.bad_role'));
+  if (role !== 'head' && role !== 'curator' && role !== 'coordinator') throw usageError(t('cli.bad_role'));
   const days = wholeNumber(t, '--days', args.options.days, 1, 365);
   const uses = wholeNumber(t, '--uses', args.options.uses, 1, 1000);
 
   let scope: Scope;
-  if (role === 'head') {
+  if (role === 'head' || role === 'curator') {
     if (org === undefined) throw usageError(t('cli.head_needs_org'));
     if (uses !== undefined && uses !== 1) throw usageError(t('cli.head_single_use'));
     const dir = await loadDirectory(ctx);
@@ -390,7 +390,7 @@ async function invite(ctx: Ctx, args: ParsedArgs): Promise<number> {
   const created = await ctx.services.people.createInvite({
     role: role as Role,
     scope,
-    maxUses: role === 'head' ? 1 : (uses ?? 0),
+    maxUses: role === 'coordinator' ? (uses ?? 0) : 1,
     ttlDays: days,
     createdBy: 'cli',
   });

@@ -15,6 +15,8 @@ export interface Services {
   register: RegisterService;
   /** The register's paths for thousands of rows at once (file imports, exports). */
   registerBulk: RegisterBulk;
+  /** The one clock every service reads, so the bot's "today" is the one the tests set. */
+  clock: Clock;
 }
 
 export interface ServiceOptions {
@@ -35,7 +37,7 @@ export function createServices(conn: Connection, options: ServiceOptions) {
   const register = createRegisterService(registerRepo, territory, registerOptions);
   const registerBulk = createRegisterBulk(conn, territory, registerOptions);
   return {
-    services: { territory, people, register, registerBulk } satisfies Services,
+    services: { territory, people, register, registerBulk, clock: options.clock } satisfies Services,
     async ensureIndexes() {
       await Promise.all([territoryRepo.ensureIndexes(), peopleRepo.ensureIndexes(), registerRepo.ensureIndexes()]);
     },

@@ -10,10 +10,11 @@ const DENIED = [t('access.guest'), t('access.denied')];
 
 // Written out by hand on purpose: this is the rule the issue states, checked against what the bot does.
 const TABLE: Record<string, Record<string, boolean>> = {
-  guest: { start: true, help: true, lang: true, cancel: true, me: false, orgs: false, invite: false, mentors: false, counts: false, template: false, export: false },
-  head: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true, template: true, export: true },
-  coordinator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true },
-  admin: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true },
+  guest: { start: true, help: true, lang: true, cancel: true, me: false, orgs: false, invite: false, mentors: false, counts: false, template: false, export: false, curators: false },
+  head: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true, template: true, export: true, curators: true },
+  curator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true, template: true, export: true, curators: false },
+  coordinator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true, curators: false },
+  admin: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true, curators: false },
 };
 
 describe('access: role × command', () => {
@@ -21,6 +22,7 @@ describe('access: role × command', () => {
   const people: Record<string, TgUser> = {
     guest: person(7001),
     head: person(7002),
+    curator: person(7005),
     coordinator: person(7003),
     admin: person(7004),
   };
@@ -29,6 +31,7 @@ describe('access: role × command', () => {
     h = await createHarness();
     const territory = await seedTerritory(h.services);
     await h.register(people.head!, 'head', { level: 'organization', id: territory.school1.id });
+    await h.register(people.curator!, 'curator', { level: 'organization', id: territory.school1.id });
     await h.register(people.coordinator!, 'coordinator', { level: 'municipality', id: territory.bodaibo.id });
     await h.services.people.makeAdmin(people.admin!.id);
   });
@@ -49,7 +52,8 @@ describe('access: role × command', () => {
 
   it('the command menu of each role lists exactly what that role may use', () => {
     expect(menuCommands(null)).toEqual(['start', 'help', 'lang', 'cancel']);
-    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'head' })).toEqual(['mentors', 'counts', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'head' })).toEqual(['mentors', 'counts', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'curator' })).toEqual(['mentors', 'counts', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
     expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'coordinator' })).toEqual(['mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
     expect(menuCommands({ telegramId: 1, isAdmin: true })).toEqual(['mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
   });

@@ -49,7 +49,7 @@ describe('bad invites get a clear answer and no crash', () => {
       const guest = person(6003);
       await h.send(guest, `/start ${invite.code}`);
       expect(h.telegram.lastTextTo(guest.id)).toBe(
-        'Срок действия приглашения истёк. Попросите координатора выдать новую ссылку.',
+        'Срок действия приглашения истёк. Попросите того, кто его выдал (координатора или руководителя организации), прислать новую ссылку.',
       );
     } finally {
       h.time.advanceDays(-15);

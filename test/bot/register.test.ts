@@ -97,13 +97,33 @@ describe('the register by conversation', () => {
     expect(summary).toContain('включают обучающихся с 10 лет');
     expect((await h.services.register.listPairs(territory.school1.id, 0, 10)).total).toBe(0);
 
-    // Edit the form and the age from the summary, then save.
-    await pressText(h, head, 'Форма');
+    // An Edit button per field of this pair (no «Другой наставник»: the school has no mentors yet).
+    expect(buttonsOf(h, head).map((b) => b.text)).toEqual([
+      '✅ Сохранить, несмотря на предупреждения',
+      '✏️ ФИО наставника',
+      '✏️ Категория наставника',
+      '✏️ Должность наставника',
+      '✏️ ФИО наставляемого',
+      '✏️ Категория наставляемого',
+      '✏️ Возраст',
+      '✏️ Класс',
+      '✏️ Форма',
+      '✏️ Программа',
+      '✏️ Дата начала',
+      'Отмена',
+    ]);
+    // Edit the form, then the age alone (Back from it returns to the summary unchanged), then the class.
+    await pressText(h, head, '✏️ Форма');
     await pressText(h, head, 'педагог – учащийся');
-    await pressText(h, head, 'Наставляемый');
-    await h.send(head, 'Кузнецов Илья');
-    await pressText(h, head, 'обучающийся с ОВЗ');
+    await pressText(h, head, '✏️ Возраст');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Возраст наставляемого');
+    await pressText(h, head, 'Назад');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Возраст: 9');
+    await pressText(h, head, '✏️ Возраст');
     await h.send(head, '12');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Возраст: 12');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Класс: 3Б');
+    await pressText(h, head, '✏️ Класс');
     await h.send(head, '6А');
     const fixed = h.telegram.lastTextTo(head.id);
     expect(fixed).not.toContain('Обратите внимание');
@@ -126,6 +146,21 @@ describe('the register by conversation', () => {
     await h.newBot().handleUpdate(textUpdate(head, 'Адаптация молодого педагога'));
     await pressText(h, head, 'Сегодня');
     expect(h.telegram.lastTextTo(head.id)).toContain('Наставник: Петрова Анна Ивановна (Н-001)');
+    // A chosen existing mentor is changed as a whole, not field by field.
+    const edits = buttonsOf(h, head).map((b) => b.text);
+    expect(edits).toContain('🔄 Другой наставник');
+    expect(edits).not.toContain('✏️ ФИО наставника');
+    expect(edits).not.toContain('✏️ Возраст');
+    // A new category asks what depends on it: a pupil's age and class; back to a teacher drops them.
+    await pressText(h, head, '✏️ Категория наставляемого');
+    await pressText(h, head, 'обучающийся');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Возраст наставляемого');
+    await h.newBot().handleUpdate(textUpdate(head, '15'));
+    await h.send(head, '9а');
+    expect(h.telegram.lastTextTo(head.id)).toContain('Возраст: 15');
+    await pressText(h, head, '✏️ Категория наставляемого');
+    await pressText(h, head, 'молодой специалист');
+    expect(h.telegram.lastTextTo(head.id)).not.toContain('Возраст');
     await pressText(h, head, 'Сохранить');
     const page = await h.services.register.listPairs(territory.school1.id, 0, 10);
     expect(page.total).toBe(2);
@@ -263,6 +298,15 @@ describe('the register without names (REGISTER_NAMES=codes)', () => {
       await pressText(h, head, 'учитель – учитель');
       await h.send(head, 'Школа молодого воспитателя');
       await pressText(h, head, 'Сегодня');
+      // No names, so no buttons to edit them.
+      expect(buttonsOf(h, head).map((b) => b.text).filter((b) => b.startsWith('✏️'))).toEqual([
+        '✏️ Категория наставника',
+        '✏️ Должность наставника',
+        '✏️ Категория наставляемого',
+        '✏️ Форма',
+        '✏️ Программа',
+        '✏️ Дата начала',
+      ]);
       await pressText(h, head, 'Сохранить');
       expect(h.telegram.lastTextTo(head.id)).toBe('Пара сохранена в реестре: Н-001 → Я-001.');
       const stored = await h.conn.collection('register_people').find({}).toArray();
@@ -296,11 +340,16 @@ describe('the register with surnames and initials only (REGISTER_NAMES=initials)
       await h.send(head, 'Шаг вперёд');
       await h.send(head, 'сегодня');
       expect(h.telegram.lastTextTo(head.id)).toContain('Наставник: Смирнов А. И.');
+      // A pupil mentor has a class, and the Edit button says so; changing it asks for the class again.
+      await pressText(h, head, '✏️ Класс наставника');
+      expect(h.telegram.lastTextTo(head.id)).toContain('Класс наставника-обучающегося');
+      await h.send(head, '11 а');
+      expect(h.telegram.lastTextTo(head.id)).toContain('11А');
       await pressText(h, head, 'Сохранить');
       expect(h.telegram.lastTextTo(head.id)).toBe('Пара сохранена в реестре: Смирнов А. И. (Н-001) → Лебедев К. (Я-001).');
       const stored = JSON.stringify(await h.conn.collection('register_people').find({}).toArray());
       expect(stored).not.toContain('Артём');
-      expect(stored).toContain('"position":"10Б"');
+      expect(stored).toContain('"position":"11А"');
     } finally {
       await h.close();
     }

@@ -54,7 +54,7 @@ export async function createHarness(options: { logger?: Logger; nameMode?: NameM
      * Registers a person in a role through a real invite, as onboarding does, without the dialogue: for tests that
      * start from people already known to the bot.
      */
-    async register(tg: User, role: 'head' | 'coordinator', scope: { level: 'organization' | 'municipality' | 'region'; id: string }, fullName = 'Тестова Анна') {
+    async register(tg: User, role: 'head' | 'curator' | 'coordinator', scope: { level: 'organization' | 'municipality' | 'region'; id: string }, fullName = 'Тестова Анна') {
       const invite = await db.services.people.createInvite({ role, scope });
       const result = await db.services.people.redeemInvite({ code: invite.code, telegramId: tg.id, chatId: tg.id, fullName, position: 'директор', language: 'ru' });
       if (result.status !== 'bound') throw new Error(`could not register ${tg.id}: ${result.status}`);

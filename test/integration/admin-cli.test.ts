@@ -208,6 +208,18 @@ describe('operator command line against FerretDB', () => {
     expect(check.scope.organization?.shortName).toBe('МКОУ «СОШ № 3 г. Бодайбо»');
   });
 
+  it('invites the mentoring curator of a school: single-use, for that school', async () => {
+    const r = await admin(['invite', '--role', 'curator', '--org', 'МКОУ "СОШ № 3 г. Бодайбо"']);
+    expect(r.code).toBe(0);
+    expect(r.text).toContain('Роль: куратор наставничества образовательной организации');
+    expect(r.text).toContain('Использований: один раз');
+    const check = await db.services.people.checkInvite(LINK_RE.exec(r.text)![0]);
+    expect(check).toMatchObject({ status: 'ok', invite: { role: 'curator', maxUses: 1, scope: { level: 'organization' } } });
+    const refused = await admin(['invite', '--role', 'curator', '--municipality', 'Майминский район']);
+    expect(refused.code).toBe(2);
+    expect(refused.text).toContain('Для приглашения руководителя или куратора укажите --org');
+  });
+
   it('invites coordinators of a municipality and of a region, with --days and --uses', async () => {
     const mun = await admin(['invite', '--role', 'coordinator', '--municipality', 'Артемовский городской округ', '--days=30', '--uses', '25']);
     expect(mun.code).toBe(0);
@@ -245,7 +257,7 @@ describe('operator command line against FerretDB', () => {
       expect({ argv, code: r.code }).toEqual({ argv, code: 2 });
       expect(r.text).toContain(message);
     }
-    expect(await db.services.people.listInvites()).toHaveLength(3);
+    expect(await db.services.people.listInvites()).toHaveLength(4);
   });
 
   it('names the candidates when a name is ambiguous, narrows by territory, and says what was not found', async () => {

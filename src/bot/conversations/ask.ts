@@ -1,5 +1,9 @@
 import type { z } from 'zod';
+import { keepsRegisterOf } from '../../domain/people/access';
 import { parseInput } from '../../domain/people/onboarding-input';
+import type { Services } from '../../domain/services';
+import type { Logger } from '../../logger';
+import { newErrorId } from '../middlewares/error-boundary';
 import type { BotConversation, ConversationContext } from '../context';
 import type { TFunction } from '../i18n';
 
@@ -41,4 +45,38 @@ export async function askText<T>(conversation: BotConversation, t: TFunction, sc
     if (parsed.ok) return parsed.value;
     await ctx.reply(t(parsed.errorKey));
   }
+}
+
+export type StepOutcome<T> = { ok: true; value: T } | { ok: false; errorId: string } | { ok: false; denied: true };
+
+/**
+ * Runs a step that reads or writes the database inside a dialogue. A failure is logged once, here, with an error
+ * id (a replay of the dialogue does not log it again), and comes back as a value so that the dialogue can
+ * apologise and let the person try again with everything they typed kept. With `keeps`, the step runs only if
+ * the person still keeps that school's register (a curator removed by the head in the meantime does not).
+ * `fn` must return JSON-safe data: it is stored with the dialogue and replayed from Redis.
+ */
+export function guardedStep<T>(
+  conversation: BotConversation,
+  deps: { services: Services; logger: Logger },
+  meta: { userId: number; step: string; keeps?: string },
+  fn: () => Promise<T>,
+): Promise<StepOutcome<T>> {
+  return conversation.external(async (): Promise<StepOutcome<T>> => {
+    try {
+      if (meta.keeps !== undefined && !keepsRegisterOf(await deps.services.people.getUser(meta.userId), meta.keeps)) {
+        return { ok: false, denied: true };
+      }
+      return { ok: true, value: await fn() };
+    } catch (err) {
+      const errorId = newErrorId();
+      deps.logger.error({ err, errorId, userId: meta.userId, step: meta.step }, 'a dialogue step failed');
+      return { ok: false, errorId };
+    }
+  });
+}
+
+/** The localized answer to a failed step: access lost, or an apology with the error id. */
+export function failedStepText(t: TFunction, outcome: { denied: true } | { errorId: string }): string {
+  return 'denied' in outcome ? t('access.denied') : t('errors.generic', { id: outcome.errorId });
 }

@@ -1,3 +1,4 @@
+import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import { parseInput } from '../../domain/people/onboarding-input';
 import type { Language } from '../../domain/people/people.types';
@@ -6,10 +7,10 @@ import type { Services } from '../../domain/services';
 import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator } from '../i18n';
-import { newErrorId } from '../middlewares/error-boundary';
-import { waitInDialogue } from './ask';
+import { failedStepText, guardedStep, waitInDialogue } from './ask';
 
 export const COUNTS_DIALOGUE = 'register-counts';
+const RETRY = 'cnt:retry';
 
 export interface CountsArgs {
   language: Language;
@@ -52,16 +53,30 @@ export function createCountsConversation(deps: { services: Services; logger: Log
       }
     }
     const actor = ctx.from!.id;
-    const saved = await conversation.external(async () => {
-      try {
-        await deps.services.register.saveCounts(args.schoolId, values, actor);
-        return { ok: true as const };
-      } catch (err) {
-        const errorId = newErrorId();
-        deps.logger.error({ err, errorId, userId: actor, step: 'register.counts' }, 'saving counts failed');
-        return { ok: false as const, errorId };
+    // On a failure the figures stay in the dialogue and one press saves them again: nothing typed is lost.
+    for (;;) {
+      const saved = await guardedStep(conversation, deps, { userId: actor, step: 'register.counts', keeps: args.schoolId }, () =>
+        deps.services.register.saveCounts(args.schoolId, values, actor).then(() => true),
+      );
+      if (saved.ok) {
+        await ctx.reply(t('register.counts.saved'));
+        return;
       }
-    });
-    await ctx.reply(saved.ok ? t('register.counts.saved') : t('errors.generic', { id: saved.errorId }));
+      if ('denied' in saved) {
+        await ctx.reply(failedStepText(t, saved));
+        return;
+      }
+      await ctx.reply(failedStepText(t, saved), { reply_markup: new InlineKeyboard().text(t('register.counts.retry'), RETRY) });
+      for (;;) {
+        const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
+        if (answer.callbackQuery?.data === RETRY) {
+          await answer.answerCallbackQuery();
+          await answer.editMessageReplyMarkup({ reply_markup: undefined });
+          break;
+        }
+        if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
+        else await answer.reply(t('register.pair.use_buttons'));
+      }
+    }
   };
 }

@@ -4,11 +4,10 @@ import type { Services } from '../../domain/services';
 import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator } from '../i18n';
-import { newErrorId } from '../middlewares/error-boundary';
 import { warningText } from '../register-format';
 import { InlineKeyboard } from 'grammy';
 import { parseInput } from '../../domain/people/onboarding-input';
-import { waitInDialogue } from './ask';
+import { failedStepText, guardedStep, waitInDialogue } from './ask';
 
 export const END_PAIR = 'register-end-pair';
 
@@ -46,20 +45,16 @@ export function createEndPairConversation(deps: { services: Services; logger: Lo
         continue;
       }
       const actor = ctx.from!.id;
-      const outcome = await conversation.external(async () => {
-        try {
-          const result = await deps.services.register.endPair(args.schoolId, args.pairId, day, actor);
-          return { ok: true as const, status: result.status, warnings: result.status === 'blocked' ? result.warnings : [] };
-        } catch (err) {
-          const errorId = newErrorId();
-          deps.logger.error({ err, errorId, userId: actor, step: 'register.end' }, 'ending a pair failed');
-          return { ok: false as const, errorId };
-        }
+      const step = await guardedStep(conversation, deps, { userId: actor, step: 'register.end', keeps: args.schoolId }, async () => {
+        const result = await deps.services.register.endPair(args.schoolId, args.pairId, day, actor);
+        return { status: result.status, warnings: result.status === 'blocked' ? result.warnings : [] };
       });
-      if (!outcome.ok) {
-        await ctx.reply(t('errors.generic', { id: outcome.errorId }));
+      if (!step.ok) {
+        await ctx.reply(failedStepText(t, step));
+        if ('denied' in step) return;
         continue;
       }
+      const outcome = step.value;
       if (outcome.status === 'blocked') {
         await ctx.reply(outcome.warnings.map((w) => warningText(t, w)).join('\n'));
         continue;

@@ -7,8 +7,7 @@ import type { BotConversation, ConversationContext } from '../context';
 import { organizationsVisibleTo } from '../features/orgs';
 import { formatDateTime } from '../format';
 import { translator } from '../i18n';
-import { newErrorId } from '../middlewares/error-boundary';
-import { waitInDialogue } from './ask';
+import { failedStepText, guardedStep, waitInDialogue } from './ask';
 
 export const INVITE_HEAD = 'invite-head';
 const MAX_BUTTONS = 8;
@@ -85,30 +84,24 @@ export function createInviteHeadConversation(deps: { services: Services; logger:
         }
       }
 
-      const created = await conversation.external(async () => {
-        try {
-          const invite = await deps.services.people.createInvite({
-            role: 'head',
-            scope: { level: 'organization', id: chosen.id },
-            createdBy: `telegram:${telegramId}`,
-          });
-          const scope = await deps.services.territory.describeScope(invite.scope);
-          return {
-            ok: true as const,
-            code: invite.code,
-            organization: scope?.organization?.fullName ?? chosen.name,
-            expires: formatDateTime(invite.expiresAt, scope?.timezone ?? 'Europe/Moscow', args.language),
-          };
-        } catch (err) {
-          const errorId = newErrorId();
-          deps.logger.error({ err, errorId, userId: telegramId, step: 'invite-head.create' }, 'invite failed');
-          return { ok: false as const, errorId };
-        }
+      const step = await guardedStep(conversation, deps, { userId: telegramId, step: 'invite-head.create' }, async () => {
+        const invite = await deps.services.people.createInvite({
+          role: 'head',
+          scope: { level: 'organization', id: chosen.id },
+          createdBy: `telegram:${telegramId}`,
+        });
+        const scope = await deps.services.territory.describeScope(invite.scope);
+        return {
+          code: invite.code,
+          organization: scope?.organization?.fullName ?? chosen.name,
+          expires: formatDateTime(invite.expiresAt, scope?.timezone ?? 'Europe/Moscow', args.language),
+        };
       });
-      if (!created.ok) {
-        await answer.reply(t('errors.generic', { id: created.errorId }));
+      if (!step.ok) {
+        await answer.reply(failedStepText(t, step));
         continue;
       }
+      const created = step.value;
       const link = `https://t.me/${answer.me.username}?start=${created.code}`;
       await answer.reply(t('invite_cmd.created', { organization: created.organization, link, code: created.code, expires: created.expires }));
       return;

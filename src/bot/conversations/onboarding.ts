@@ -9,8 +9,7 @@ import { setChatCommands } from '../commands';
 import type { BotConversation, ConversationContext } from '../context';
 import { roleLabel, scopeText } from '../format';
 import { translator } from '../i18n';
-import { newErrorId } from '../middlewares/error-boundary';
-import { askText, waitInDialogue } from './ask';
+import { askText, failedStepText, guardedStep, waitInDialogue } from './ask';
 
 export const ONBOARDING = 'onboarding';
 
@@ -91,34 +90,25 @@ export function createOnboardingConversation(deps: { services: Services; logger:
         t = translator((language = await currentLanguage()));
         const from = answer.from!;
         const chatId = answer.chat!.id;
-        // Errors are caught inside the external step and logged once there, so that a replay does not log again
-        // and the person can press the button again without retyping anything.
-        const outcome = await conversation.external(async () => {
-          try {
-            const result = await deps.services.people.redeemInvite({
-              code: args.code,
-              telegramId: from.id,
-              chatId,
-              fullName,
-              position,
-              language,
-            });
-            if (result.status === 'bound' || result.status === 'already_bound') {
-              // Only JSON-safe values leave an external step: they are stored and replayed from Redis.
-              return { ok: true as const, status: result.status, user: { ...result.user, registeredAt: undefined } };
-            }
-            return { ok: true as const, status: result.status };
-          } catch (err) {
-            const errorId = newErrorId();
-            deps.logger.error({ err, errorId, userId: from.id, step: 'onboarding.redeem' }, 'onboarding failed');
-            return { ok: false as const, errorId };
+        const step = await guardedStep(conversation, deps, { userId: from.id, step: 'onboarding.redeem' }, async () => {
+          const result = await deps.services.people.redeemInvite({
+            code: args.code,
+            telegramId: from.id,
+            chatId,
+            fullName,
+            position,
+            language,
+          });
+          if (result.status === 'bound' || result.status === 'already_bound') {
+            return { status: result.status, user: { ...result.user, registeredAt: undefined } };
           }
+          return { status: result.status };
         });
-
-        if (!outcome.ok) {
-          await answer.reply(t('errors.generic', { id: outcome.errorId }));
+        if (!step.ok) {
+          await answer.reply(failedStepText(t, step));
           continue; // the consent buttons stay; everything typed is kept
         }
+        const outcome = step.value;
         await answer.editMessageReplyMarkup({ reply_markup: undefined });
         if (outcome.status === 'bound' || outcome.status === 'already_bound') {
           const key = outcome.status === 'bound' ? 'onboarding.done' : 'invite.already_yours';

@@ -27,9 +27,8 @@ import type { Services } from '../../domain/services';
 import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator, type TFunction } from '../i18n';
-import { newErrorId } from '../middlewares/error-boundary';
 import { draftSummaryText, personLabel, warningText } from '../register-format';
-import { waitInDialogue } from './ask';
+import { failedStepText, guardedStep, waitInDialogue } from './ask';
 
 export const PAIR_DIALOGUE = 'register-pair';
 
@@ -58,13 +57,25 @@ type Step =
   | 'startDate';
 
 const ORDER: Step[] = ['mentor', 'mentorName', 'mentorCategory', 'mentorPosition', 'menteeName', 'menteeCategory', 'menteeAge', 'menteeGrade', 'form', 'programme', 'startDate'];
-const GROUPS: Record<'mentor' | 'mentee' | 'form' | 'programme' | 'start', Step[]> = {
+/**
+ * What each Edit button of the summary asks again: the field itself, then what depends on it (a new category asks
+ * again for the position or class, or for a pupil's age and class). «Другой наставник» starts the mentor over.
+ */
+const FIELDS = {
   mentor: ['mentor', 'mentorName', 'mentorCategory', 'mentorPosition'],
-  mentee: ['menteeName', 'menteeCategory', 'menteeAge', 'menteeGrade'],
+  mentorName: ['mentorName'],
+  mentorCategory: ['mentorCategory', 'mentorPosition'],
+  mentorPosition: ['mentorPosition'],
+  menteeName: ['menteeName'],
+  menteeCategory: ['menteeCategory', 'menteeAge', 'menteeGrade'],
+  menteeAge: ['menteeAge'],
+  menteeGrade: ['menteeGrade'],
   form: ['form'],
   programme: ['programme'],
-  start: ['startDate'],
-};
+  startDate: ['startDate'],
+} satisfies Record<string, Step[]>;
+type Field = keyof typeof FIELDS;
+const FIELD_ORDER = Object.keys(FIELDS) as Field[];
 
 const BACK = 'pf:back';
 const CANCEL = 'pf:cancel';
@@ -75,7 +86,7 @@ type Answer = { back: true } | { cancel: true } | { value: string };
 /**
  * Adds a pair to the school's register, or edits one, step by step: choices are buttons, free text is checked
  * with the domain's schemas and asked again with the reason; Back returns to the previous step; a summary with an
- * Edit button per part comes before anything is saved, with the consistency warnings the head should see.
+ * Edit button per field comes before anything is saved, with the consistency warnings the head should see.
  */
 export function createPairConversation(deps: { services: Services; logger: Logger }) {
   return async function pairDialogue(conversation: BotConversation, ctx: ConversationContext, args: PairDialogueArgs) {
@@ -302,15 +313,15 @@ export function createPairConversation(deps: { services: Services; logger: Logge
       if (blocking) text += `\n${t('register.pair.blocking')}`;
       const keyboard = new InlineKeyboard();
       if (!blocking) keyboard.text(t(warnings.length > 0 ? 'register.pair.save_anyway' : 'register.pair.save'), value('save')).row();
-      keyboard
-        .text(t('register.pair.edit_mentor'), value('mentor'))
-        .text(t('register.pair.edit_mentee'), value('mentee'))
-        .row()
-        .text(t('register.pair.edit_form'), value('form'))
-        .text(t('register.pair.edit_programme'), value('programme'))
-        .row()
-        .text(t('register.pair.edit_start'), value('start'))
-        .text(t('register.pair.cancel'), CANCEL);
+      // An Edit button per field the pair has (a chosen existing mentor's own fields are not this pair's to edit).
+      const editable = FIELD_ORDER.filter((f) => applies(FIELDS[f][0]!));
+      editable.forEach((f, i) => {
+        const label = f === 'mentorPosition' && draft.mentor.category === 'pupil' ? 'mentorClass' : f;
+        keyboard.text(t(`register.pair.edit.${label}`), value(`edit:${f}`));
+        if (i % 2 === 1) keyboard.row();
+      });
+      if (editable.length % 2 === 1) keyboard.row();
+      keyboard.text(t('register.pair.cancel'), CANCEL);
       const summary = await ctx.reply(text, { reply_markup: keyboard });
 
       let choice: string | undefined;
@@ -332,8 +343,9 @@ export function createPairConversation(deps: { services: Services; logger: Logge
         return;
       }
       if (choice !== 'save') {
-        const group = GROUPS[choice as keyof typeof GROUPS] ?? [];
-        if ((await walk(group, true)) === 'cancel') {
+        const field = choice.startsWith('edit:') ? (choice.slice('edit:'.length) as Field) : undefined;
+        if (!field || !(field in FIELDS)) continue;
+        if ((await walk(FIELDS[field], true)) === 'cancel') {
           await ctx.reply(t('register.pair.cancelled'));
           return;
         }
@@ -342,25 +354,21 @@ export function createPairConversation(deps: { services: Services; logger: Logge
 
       const actor = ctx.from!.id;
       const toSave = structuredClone(draft);
-      const outcome = await conversation.external(async () => {
-        try {
-          const result = editing
-            ? await deps.services.register.updatePair(args.schoolId, editing.pairId, toSave, actor)
-            : await deps.services.register.createPair(args.schoolId, toSave, actor);
-          if (result.status === 'saved' || result.status === 'exists') {
-            return { ok: true as const, status: result.status, mentor: personLabel(result.pair.mentor), mentee: personLabel(result.pair.mentee) };
-          }
-          return { ok: true as const, status: result.status };
-        } catch (err) {
-          const errorId = newErrorId();
-          deps.logger.error({ err, errorId, userId: actor, step: 'register.save' }, 'saving a pair failed');
-          return { ok: false as const, errorId };
+      const step = await guardedStep(conversation, deps, { userId: actor, step: 'register.save', keeps: args.schoolId }, async () => {
+        const result = editing
+          ? await deps.services.register.updatePair(args.schoolId, editing.pairId, toSave, actor)
+          : await deps.services.register.createPair(args.schoolId, toSave, actor);
+        if (result.status === 'saved' || result.status === 'exists') {
+          return { status: result.status, mentor: personLabel(result.pair.mentor), mentee: personLabel(result.pair.mentee) };
         }
+        return { status: result.status };
       });
-      if (!outcome.ok) {
-        await ctx.reply(t('errors.generic', { id: outcome.errorId }));
+      if (!step.ok) {
+        await ctx.reply(failedStepText(t, step));
+        if ('denied' in step) return;
         continue; // the summary comes again; nothing typed is lost
       }
+      const outcome = step.value;
       if (outcome.status === 'saved') {
         await ctx.reply(t(editing ? 'register.pair.updated' : 'register.pair.saved', { mentor: outcome.mentor, mentee: outcome.mentee }));
         return;

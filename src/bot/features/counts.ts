@@ -5,7 +5,7 @@ import { COUNTS_DIALOGUE, type CountsArgs } from '../conversations/counts';
 import { chunkLines, formatDateTime } from '../format';
 import { allow } from '../middlewares/access';
 import { organizationsVisibleTo } from './orgs';
-import { headSchoolId } from './register-consent';
+import { ownSchoolId } from './register-consent';
 
 /**
  * /counts: a head sees and reports their school's denominators of the target indicators; a coordinator sees what
@@ -15,7 +15,7 @@ export function countsFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   feature.command('counts', allow('counts'), async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     if (own) {
       const view = await ctx.services.territory.describeScope({ level: 'organization', id: own });
       const school = view?.organization?.shortName ?? '';
@@ -54,7 +54,7 @@ export function countsFeature(): Composer<BotContext> {
   });
 
   feature.callbackQuery('counts:update', async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     if (!own) return ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
     await ctx.answerCallbackQuery();
     await ctx.editMessageReplyMarkup({ reply_markup: undefined });

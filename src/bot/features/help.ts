@@ -10,6 +10,7 @@ export function helpFeature(): Composer<BotContext> {
     const parts: string[] = [];
     if (actors.includes('coordinator')) parts.push(ctx.t('help.coordinator'));
     if (actors.includes('head')) parts.push(ctx.t('help.head'));
+    if (actors.includes('curator')) parts.push(ctx.t('help.curator'));
     if (actors.includes('admin')) parts.push(ctx.t('help.admin'));
     if (parts.length === 0) parts.push(ctx.t('help.guest'));
     await ctx.reply(parts.join('\n\n'));

@@ -10,7 +10,7 @@ import { chunkLines } from '../format';
 import { allow } from '../middlewares/access';
 import { pairCardText, personLabel } from '../register-format';
 import { organizationsVisibleTo } from './orgs';
-import { ensureRegisterConsent, headSchoolId } from './register-consent';
+import { ensureRegisterConsent, ownSchoolId } from './register-consent';
 
 const PAGE_SIZE = 8;
 const MAX_SCHOOL_BUTTONS = 8;
@@ -21,7 +21,7 @@ const MAX_SCHOOL_BUTTONS = 8;
  */
 async function readableSchool(ctx: BotContext, schoolId: string): Promise<Organization | null> {
   if (!ctx.user) return null;
-  if (headSchoolId(ctx) === schoolId) return ctx.services.territory.describeScope({ level: 'organization', id: schoolId }).then((v) => v?.organization ?? null);
+  if (ownSchoolId(ctx) === schoolId) return ctx.services.territory.describeScope({ level: 'organization', id: schoolId }).then((v) => v?.organization ?? null);
   if (ctx.user.role !== 'coordinator' && !ctx.user.isAdmin) return null;
   const visible = await organizationsVisibleTo(ctx.services, ctx.user);
   return visible.find((o) => o.id === schoolId) ?? null;
@@ -29,7 +29,7 @@ async function readableSchool(ctx: BotContext, schoolId: string): Promise<Organi
 
 async function schoolToday(ctx: BotContext, schoolId: string): Promise<string> {
   const view = await ctx.services.territory.describeScope({ level: 'organization', id: schoolId });
-  return todayIn(view?.timezone ?? 'Europe/Moscow', new Date());
+  return todayIn(view?.timezone ?? 'Europe/Moscow', ctx.services.clock());
 }
 
 /** Callback data: a head's own register (h:…) or a school opened read-only by a coordinator (r:<school>:…). */
@@ -103,7 +103,7 @@ export function mentorsFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   feature.command('mentors', allow('mentors'), async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     if (own) {
       const school = await readableSchool(ctx, own);
       if (!school) return ctx.reply(ctx.t('invite.scope_gone'));
@@ -125,7 +125,7 @@ export function mentorsFeature(): Composer<BotContext> {
 
   // A head's own list and cards: the school always comes from the head's record, never from the button.
   feature.callbackQuery(/^reg:hp:(\d+)$/, async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     const school = own ? await readableSchool(ctx, own) : null;
     if (!school) return ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
     const { text, keyboard } = await renderList(ctx, school, Number(ctx.match[1]), true);
@@ -133,7 +133,7 @@ export function mentorsFeature(): Composer<BotContext> {
   });
 
   feature.callbackQuery(/^reg:hc:([0-9a-f]{24})$/, async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     const pair = own ? await ctx.services.register.getPair(own, ctx.match[1]!) : null;
     if (!own || !pair) return ctx.answerCallbackQuery({ text: ctx.t('register.card.not_found'), show_alert: true });
     await show(ctx, pairCardText(ctx.t, pair), cardKeyboard(ctx, pair, true, own));
@@ -155,7 +155,7 @@ export function mentorsFeature(): Composer<BotContext> {
   });
 
   feature.callbackQuery('reg:add', async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     if (!own) return ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
     await ctx.answerCallbackQuery();
     if (!(await ensureRegisterConsent(ctx, own))) return;
@@ -165,7 +165,7 @@ export function mentorsFeature(): Composer<BotContext> {
   });
 
   feature.callbackQuery(/^reg:e:([0-9a-f]{24})$/, async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     const pair = own ? await ctx.services.register.getPair(own, ctx.match[1]!) : null;
     if (!own || !pair) return ctx.answerCallbackQuery({ text: ctx.t('register.card.not_found'), show_alert: true });
     await ctx.answerCallbackQuery();
@@ -181,7 +181,7 @@ export function mentorsFeature(): Composer<BotContext> {
   });
 
   feature.callbackQuery(/^reg:f:([0-9a-f]{24})$/, async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     const pair = own ? await ctx.services.register.getPair(own, ctx.match[1]!) : null;
     if (!own || !pair) return ctx.answerCallbackQuery({ text: ctx.t('register.card.not_found'), show_alert: true });
     await ctx.answerCallbackQuery();
@@ -191,7 +191,7 @@ export function mentorsFeature(): Composer<BotContext> {
   });
 
   feature.callbackQuery(/^reg:d:([0-9a-f]{24})$/, async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     const pair = own ? await ctx.services.register.getPair(own, ctx.match[1]!) : null;
     if (!own || !pair) return ctx.answerCallbackQuery({ text: ctx.t('register.card.not_found'), show_alert: true });
     const keyboard = new InlineKeyboard()
@@ -201,7 +201,7 @@ export function mentorsFeature(): Composer<BotContext> {
   });
 
   feature.callbackQuery(/^reg:dy:([0-9a-f]{24})$/, async (ctx) => {
-    const own = headSchoolId(ctx);
+    const own = ownSchoolId(ctx);
     const deleted = own ? await ctx.services.register.deletePair(own, ctx.match[1]!, ctx.from.id) : false;
     if (!own || !deleted) return ctx.answerCallbackQuery({ text: ctx.t('register.card.not_found'), show_alert: true });
     const school = await readableSchool(ctx, own);

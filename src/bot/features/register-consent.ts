@@ -1,15 +1,17 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import { keepsRegisterOf } from '../../domain/people/access';
 import type { BotContext } from '../context';
 
 export const REGISTER_CONSENT_DATA = 'regconsent:yes';
 
-/** The school a head keeps the register of, or null for anyone else. */
-export function headSchoolId(ctx: BotContext): string | null {
-  return ctx.user?.role === 'head' && ctx.user.scope?.level === 'organization' ? ctx.user.scope.id : null;
+/** The school whose register this person keeps (its head or its mentoring curator), or null for anyone else. */
+export function ownSchoolId(ctx: BotContext): string | null {
+  const id = ctx.user?.scope?.id;
+  return id && keepsRegisterOf(ctx.user, id) ? id : null;
 }
 
 /**
- * Before the first entry of a school's register the head confirms that the school holds the people's consents
+ * Before the first entry of a school's register the head (or curator) confirms that the school holds the people's consents
  * (for minors, from a parent or legal representative). Returns true when that is done; otherwise asks and
  * returns false, and the head repeats what they were doing after pressing the button.
  */
@@ -24,7 +26,7 @@ export async function ensureRegisterConsent(ctx: BotContext, schoolId: string): 
 export function registerConsentFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.callbackQuery(REGISTER_CONSENT_DATA, async (ctx) => {
-    const schoolId = headSchoolId(ctx);
+    const schoolId = ownSchoolId(ctx);
     if (!schoolId) {
       await ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
       return;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
@@ -22,15 +23,13 @@ import type { BotContext } from '../context';
 import { chunkLines } from '../format';
 import { allow } from '../middlewares/access';
 import type { PendingImport } from '../storage';
-import { ensureRegisterConsent, headSchoolId } from './register-consent';
+import { ensureRegisterConsent, ownSchoolId } from './register-consent';
 
 export const IMPORT_DATA = /^regimport:(ok|no):([0-9a-z]+)$/;
 /** How many problems of each kind a report lists before «…и ещё K». */
 const MAX_LISTED = 30;
 const DEFAULT_TIMEZONE = 'Europe/Moscow';
 
-/** Identifies one checked file, so a button under the report of an earlier file does not load a later one. */
-const tokenOf = (pending: Pick<PendingImport, 'createdAt'>) => Date.parse(pending.createdAt).toString(36);
 
 /** Where a chat's checked file waits (the storage adapter keeps it an hour). */
 export const pendingImportKey = (chatId: number | undefined) => `register-import:${chatId}`;
@@ -99,7 +98,7 @@ async function knownCodes(ctx: BotContext, schoolId: string): Promise<{ mentors:
 async function receiveFile(ctx: BotContext): Promise<void> {
   const message = ctx.message!;
   const document = message.document!;
-  const schoolId = headSchoolId(ctx);
+  const schoolId = ownSchoolId(ctx);
   if (!schoolId) {
     const user = ctx.user;
     if (!user) await ctx.reply(ctx.t('access.guest'));
@@ -158,10 +157,11 @@ async function receiveFile(ctx: BotContext): Promise<void> {
       schoolId,
       fileName,
       drafts: parsed.rows.map((r) => r.draft),
-      createdAt: new Date().toISOString(),
+      createdAt: ctx.services.clock().toISOString(),
+      token: randomBytes(6).toString('hex'),
     };
     await ctx.deps.storage.imports.write(chatKey, pending);
-    const token = tokenOf(pending);
+    const { token } = pending;
     keyboard = new InlineKeyboard()
       .text(ctx.t('register_files.buttons.load', { count: parsed.rows.length }), `regimport:ok:${token}`)
       .text(ctx.t('register_files.buttons.cancel'), `regimport:no:${token}`);
@@ -181,7 +181,7 @@ async function removeButtons(ctx: BotContext): Promise<void> {
 /** «Загрузить» or «Отмена» under a report. */
 async function answerImport(ctx: BotContext): Promise<void> {
   const [, action, token] = ctx.match as RegExpMatchArray;
-  const schoolId = headSchoolId(ctx);
+  const schoolId = ownSchoolId(ctx);
   if (!schoolId) {
     await ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
     return;
@@ -194,7 +194,7 @@ async function answerImport(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('register_files.import.expired'));
     return;
   }
-  if (tokenOf(pending) !== token) {
+  if (pending.token !== token) {
     await ctx.answerCallbackQuery();
     await removeButtons(ctx);
     await ctx.reply(ctx.t('register_files.import.outdated'));
@@ -236,7 +236,7 @@ async function sendExport(ctx: BotContext): Promise<void> {
   const user = ctx.user!;
   const register = ctx.services.register;
   const nameMode = register.nameMode;
-  const schoolId = headSchoolId(ctx);
+  const schoolId = ownSchoolId(ctx);
   await ctx.replyWithChatAction('upload_document');
 
   if (schoolId) {

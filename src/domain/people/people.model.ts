@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-export const ROLES = ['head', 'coordinator'] as const;
+/** A school's head, the school's mentoring curator (keeps the register for the head), a coordinator of a territory. */
+export const ROLES = ['head', 'curator', 'coordinator'] as const;
 export type Role = (typeof ROLES)[number];
 export const LANGUAGES = ['ru', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];

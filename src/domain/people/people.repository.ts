@@ -91,6 +91,15 @@ export function createPeopleRepository(conn: Connection) {
       return upsertUser(telegramId, { isAdmin });
     },
 
+    /** Removes a role held in a scope; null when the person does not hold exactly that role there. */
+    async unbindUser(telegramId: number, role: Role, scopeId: string): Promise<User | null> {
+      const d = await UserModel.findOneAndUpdate(
+        { telegramId, role, 'scope.id': new Types.ObjectId(scopeId) },
+        { $unset: { role: 1, scope: 1 } },
+      ).lean<UserDoc>();
+      return d ? toUser(d) : null;
+    },
+
     async usersInScope(scopeId: string): Promise<User[]> {
       return (await UserModel.find({ 'scope.id': new Types.ObjectId(scopeId) }).lean<UserDoc[]>()).map(toUser);
     },

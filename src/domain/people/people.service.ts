@@ -21,6 +21,7 @@ export type RedeemResult =
 
 const ROLE_LEVELS: Record<Role, Scope['level'][]> = {
   head: ['organization'],
+  curator: ['organization'],
   coordinator: ['municipality', 'region'],
 };
 
@@ -63,6 +64,41 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
     return { status: 'ok', invite, scope, code };
   }
 
+  async function createInvite(input: {
+    role: Role;
+    scope: Scope;
+    maxUses?: number;
+    ttlDays?: number;
+    createdBy?: string;
+  }): Promise<Invite> {
+    if (!ROLE_LEVELS[input.role].includes(input.scope.level)) throw new InviteScopeError(input.role, input.scope.level);
+    const ttlDays = input.ttlDays ?? options.inviteTtlDays;
+    const expiresAt = new Date(clock().getTime() + ttlDays * 24 * 60 * 60 * 1000);
+    const maxUses = input.maxUses ?? (input.role === 'coordinator' ? 0 : 1);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const invite = await repo.insertInvite({
+        code: generateInviteCode(),
+        role: input.role,
+        scope: input.scope,
+        maxUses,
+        expiresAt,
+        createdBy: input.createdBy,
+      });
+      if (invite) return invite;
+    }
+    throw new Error('could not draw a free invite code in 5 attempts');
+  }
+
+  async function peopleOf(organizationIds: string[], role: Role): Promise<Map<string, User[]>> {
+    const found = await repo.usersInScopes(organizationIds);
+    const map = new Map<string, User[]>();
+    for (const u of found) {
+      if (u.role !== role || !u.scope) continue;
+      map.set(u.scope.id, [...(map.get(u.scope.id) ?? []), u]);
+    }
+    return map;
+  }
+
   return {
     getUser(telegramId: number): Promise<User | null> {
       return users.get(telegramId, () => repo.getUser(telegramId));
@@ -73,30 +109,7 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
       return check(rawCode, telegramId);
     },
 
-    async createInvite(input: {
-      role: Role;
-      scope: Scope;
-      maxUses?: number;
-      ttlDays?: number;
-      createdBy?: string;
-    }): Promise<Invite> {
-      if (!ROLE_LEVELS[input.role].includes(input.scope.level)) throw new InviteScopeError(input.role, input.scope.level);
-      const ttlDays = input.ttlDays ?? options.inviteTtlDays;
-      const expiresAt = new Date(clock().getTime() + ttlDays * 24 * 60 * 60 * 1000);
-      const maxUses = input.maxUses ?? (input.role === 'head' ? 1 : 0);
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const invite = await repo.insertInvite({
-          code: generateInviteCode(),
-          role: input.role,
-          scope: input.scope,
-          maxUses,
-          expiresAt,
-          createdBy: input.createdBy,
-        });
-        if (invite) return invite;
-      }
-      throw new Error('could not draw a free invite code in 5 attempts');
-    },
+    createInvite,
 
     async revokeInvite(rawCode: string): Promise<'revoked' | 'already_revoked' | 'not_found'> {
       const code = normalizeInviteCode(rawCode);
@@ -164,13 +177,33 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
 
     /** Heads already registered for each organization of a list, for a coordinator's overview. */
     async headsByOrganization(organizationIds: string[]): Promise<Map<string, User[]>> {
-      const users = await repo.usersInScopes(organizationIds);
-      const map = new Map<string, User[]>();
-      for (const u of users) {
-        if (u.role !== 'head' || !u.scope) continue;
-        map.set(u.scope.id, [...(map.get(u.scope.id) ?? []), u]);
-      }
-      return map;
+      return peopleOf(organizationIds, 'head');
+    },
+
+    /** The people of one school in the bot: its head(s) and its mentoring curators. */
+    async schoolPeople(schoolId: string): Promise<{ heads: User[]; curators: User[] }> {
+      const users = await repo.usersInScope(schoolId);
+      const sort = (list: User[]) => list.sort((a, b) => (a.registeredAt?.getTime() ?? 0) - (b.registeredAt?.getTime() ?? 0));
+      return {
+        heads: sort(users.filter((u) => u.role === 'head' && u.scope?.level === 'organization')),
+        curators: sort(users.filter((u) => u.role === 'curator' && u.scope?.level === 'organization')),
+      };
+    },
+
+    /** A school's head invites a mentoring curator of the same school: a single-use link. */
+    inviteCurator(schoolId: string, byTelegramId: number): Promise<Invite> {
+      return createInvite({ role: 'curator', scope: { level: 'organization', id: schoolId }, createdBy: `telegram:${byTelegramId}` });
+    },
+
+    /**
+     * Takes the curator's role away (the head's decision): the person stays known to the bot as a guest, with
+     * their language. Only a curator of this very school is affected; returns the person, or null if they are
+     * not (or no longer) a curator there.
+     */
+    async removeCurator(schoolId: string, telegramId: number): Promise<User | null> {
+      const removed = await repo.unbindUser(telegramId, 'curator', schoolId);
+      users.delete(telegramId);
+      return removed;
     },
   };
 }
