@@ -1,22 +1,19 @@
 /**
  * npm run bench:register: the register's two heavy paths, end to end against a real MongoDB-compatible server.
- *  (a) a head's 5,000-row XLSX: parse + import (the issue's goal: ≤ 10 s), and the same file again (no changes),
- *      through the bulk import (register-bulk.ts); the service's row-by-row importDrafts is timed on a smaller
- *      file (BENCH_SERVICE_ROWS, default 500) for comparison;
+ *  (a) a head's 5,000-row XLSX: parse + import through the register service (the issue's goal: ≤ 10 s), and the
+ *      same file again (no changes);
  *  (b) the export of a municipality with 100,000 pairs over 50 schools (goal: ≤ 15 s, memory flat), with the
  *      resident memory sampled every 100 ms.
  * It prints figures; it asserts nothing. A database of its own is made and dropped at the end.
  *
- * Options (env): MONGODB_TEST_URI (default mongodb://127.0.0.1:27017), BENCH_ROWS (5000), BENCH_SERVICE_ROWS (500),
+ * Options (env): MONGODB_TEST_URI (default mongodb://127.0.0.1:27017), BENCH_ROWS (5000),
  * BENCH_PAIRS (100000), BENCH_SCHOOLS (50).
  */
 import { randomBytes } from 'node:crypto';
 import { rm, stat } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import mongoose, { Types } from 'mongoose';
-import { createRegisterBulk } from '../src/domain/register/register-bulk';
 import { parseRegisterFile, templateColumns, writeTerritoryExport } from '../src/domain/register/register-file';
-import type { ImportCounts, ImportDraft } from '../src/domain/register/register.service';
 import { registerModels } from '../src/domain/register/register.model';
 import { createServices } from '../src/domain/services';
 import { nameKey } from '../src/domain/shared/names';
@@ -24,7 +21,6 @@ import { systemClock } from '../src/domain/shared/clock';
 
 const MONGO = (process.env.MONGODB_TEST_URI ?? 'mongodb://127.0.0.1:27017').replace(/\/$/, '');
 const ROWS = Number(process.env.BENCH_ROWS ?? 5000);
-const SERVICE_ROWS = Number(process.env.BENCH_SERVICE_ROWS ?? 500);
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 100_000);
 const SCHOOLS = Number(process.env.BENCH_SCHOOLS ?? 50);
 
@@ -111,8 +107,7 @@ async function main() {
     const [municipality] = await services.territory.listMunicipalities();
 
     // (a) import of one school's file
-    const bulk = createRegisterBulk(conn, services.territory, { clock: systemClock, nameMode: 'full' });
-    const timeImport = async (label: string, rows: number, schoolId: string, importDrafts: (id: string, d: ImportDraft[], a: number) => Promise<ImportCounts>) => {
+    const timeImport = async (label: string, rows: number, schoolId: string) => {
       const file = await buildFile(rows);
       console.log(`  ${label}: ${rows}-row XLSX (${(file.length / 1024).toFixed(0)} KB)`);
       const run = () =>
@@ -121,7 +116,7 @@ async function main() {
           const parsed = await parseRegisterFile('реестр.xlsx', file, { nameMode: 'full', today: '2026-11-23' });
           const parseMs = performance.now() - t0;
           if (parsed.fatal || parsed.rows.length !== rows) throw new Error(`parse failed: ${JSON.stringify(parsed.fatal ?? parsed.errors.slice(0, 3))}`);
-          const counts = await importDrafts(schoolId, parsed.rows.map((r) => r.draft), 1);
+          const counts = await services.register.importDrafts(schoolId, parsed.rows.map((r) => r.draft), 1);
           return { parseMs, counts };
         });
       const first = await run();
@@ -130,8 +125,7 @@ async function main() {
       console.log(`    the same file again: ${seconds(again.ms)}: ${JSON.stringify(again.result.counts)}`);
     };
     console.log('\n(a) import of a head\'s file (goal: 5,000 rows ≤ 10 s)');
-    await timeImport('bulk import (register-bulk.ts)', ROWS, schools[0]!.id, bulk.importDrafts);
-    if (SERVICE_ROWS > 0) await timeImport("service's row-by-row importDrafts", SERVICE_ROWS, schools[1]!.id, services.register.importDrafts);
+    await timeImport('register.importDrafts', ROWS, schools[0]!.id);
 
     // (b) export of a municipality: pairs put in directly, in bulk
     console.log(`\n(b) export of a municipality with ${PAIRS} pairs over ${schools.length} schools`);
@@ -170,7 +164,7 @@ async function main() {
     console.log(`  inserted ${made} pairs (and their people) in ${seconds(performance.now() - insertStarted)}`);
 
     global.gc?.();
-    const source = { pairBatches: services.register.pairBatches, peopleByIds: services.register.peopleByIds, peopleOfSchool: bulk.peopleOfSchool };
+    const source = { pairBatches: services.register.pairBatches, peopleByIds: services.register.peopleByIds, peopleOfSchool: services.register.peopleOfSchool };
     const exported = await sampled(() =>
       writeTerritoryExport(source, { nameMode: 'full', filter: { municipalityId: municipality!.id }, organizations: schools, municipalities: [municipality!] }),
     );

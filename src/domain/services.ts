@@ -1,7 +1,7 @@
 import type { Connection } from 'mongoose';
 import { createPeopleRepository } from './people/people.repository';
 import { createPeopleService, type PeopleService } from './people/people.service';
-import { createRegisterBulk, type RegisterBulk } from './register/register-bulk';
+import { createRegisterBulk } from './register/register-bulk';
 import { createRegisterRepository } from './register/register.repository';
 import { createRegisterService, type RegisterService } from './register/register.service';
 import type { NameMode } from './register/register.types';
@@ -13,8 +13,6 @@ export interface Services {
   territory: TerritoryService;
   people: PeopleService;
   register: RegisterService;
-  /** The register's paths for thousands of rows at once (file imports, exports). */
-  registerBulk: RegisterBulk;
   /** The one clock every service reads, so the bot's "today" is the one the tests set. */
   clock: Clock;
 }
@@ -34,10 +32,9 @@ export function createServices(conn: Connection, options: ServiceOptions) {
   const registerRepo = createRegisterRepository(conn);
   const people = createPeopleService(peopleRepo, territory, options);
   const registerOptions = { clock: options.clock, nameMode: options.nameMode ?? 'full' } as const;
-  const register = createRegisterService(registerRepo, territory, registerOptions);
-  const registerBulk = createRegisterBulk(conn, territory, registerOptions);
+  const register = createRegisterService(registerRepo, territory, registerOptions, createRegisterBulk(conn, territory, registerOptions));
   return {
-    services: { territory, people, register, registerBulk, clock: options.clock } satisfies Services,
+    services: { territory, people, register, clock: options.clock } satisfies Services,
     async ensureIndexes() {
       await Promise.all([territoryRepo.ensureIndexes(), peopleRepo.ensureIndexes(), registerRepo.ensureIndexes()]);
     },

@@ -15,7 +15,6 @@ import {
   type RegisterSource,
   type RowProblem,
 } from '../../domain/register/register-file';
-import type { RegisterService } from '../../domain/register/register.service';
 import { showDay, todayIn } from '../../domain/register/register-input';
 import type { Services } from '../../domain/services';
 import type { Scope } from '../../domain/territory/territory.types';
@@ -69,28 +68,17 @@ function problemLines(ctx: BotContext, title: string, problems: RowProblem[]): s
   return lines;
 }
 
-/** The register's file paths: bulk import (a handful of queries for any number of rows) and batched reads for exports. */
-function fileOps(services: Services): { importDrafts: RegisterService['importDrafts']; source: RegisterSource } {
-  const { register, registerBulk } = services;
-  return {
-    importDrafts: registerBulk.importDrafts,
-    source: { pairBatches: register.pairBatches, peopleByIds: register.peopleByIds, peopleOfSchool: registerBulk.peopleOfSchool },
-  };
+/** Where the exports read the register: pairs in batches, people school by school. */
+function sourceOf(services: Services): RegisterSource {
+  const { register } = services;
+  return { pairBatches: register.pairBatches, peopleByIds: register.peopleByIds, peopleOfSchool: register.peopleOfSchool };
 }
 
 /** The codes a school already has, to tell a typo in a code from a person of the school. */
 async function knownCodes(ctx: BotContext, schoolId: string): Promise<{ mentors: Set<string>; mentees: Set<string> }> {
-  const { source } = fileOps(ctx.services);
   const mentors = new Set<string>();
   const mentees = new Set<string>();
-  const add = (people: Iterable<{ kind: string; code: string }>) => {
-    for (const p of people) (p.kind === 'mentor' ? mentors : mentees).add(p.code);
-  };
-  if (source.peopleOfSchool) add((await source.peopleOfSchool(schoolId)).values());
-  else {
-    add(await ctx.services.register.listMentors(schoolId));
-    for await (const batch of source.pairBatches({ schoolId })) add((await source.peopleByIds(batch.map((p) => p.menteeId))).values());
-  }
+  for (const p of (await ctx.services.register.peopleOfSchool(schoolId)).values()) (p.kind === 'mentor' ? mentors : mentees).add(p.code);
   return { mentors, mentees };
 }
 
@@ -216,7 +204,7 @@ async function answerImport(ctx: BotContext): Promise<void> {
   }
   await ctx.answerCallbackQuery({ text: ctx.t('register_files.import.loading') });
   await ctx.replyWithChatAction('typing');
-  const counts = await fileOps(ctx.services).importDrafts(schoolId, pending.drafts, ctx.from!.id);
+  const counts = await ctx.services.register.importDrafts(schoolId, pending.drafts, ctx.from!.id);
   await ctx.deps.storage.imports.delete(chatKey);
   await removeButtons(ctx);
   await ctx.reply(ctx.t('register_files.import.done', { ...counts }));
@@ -243,7 +231,7 @@ async function sendExport(ctx: BotContext): Promise<void> {
     const scope: Scope = { level: 'organization', id: schoolId };
     const view = await ctx.services.territory.describeScope(scope);
     const day = await schoolDay(ctx, scope, ctx.msg!);
-    const result = await writeSchoolExport(fileOps(ctx.services).source, schoolId, { nameMode });
+    const result = await writeSchoolExport(sourceOf(ctx.services), schoolId, { nameMode });
     try {
       if (result.pairs === 0) {
         await ctx.reply(ctx.t('register_files.export.empty'));
@@ -273,7 +261,7 @@ async function sendExport(ctx: BotContext): Promise<void> {
   const organizations = scope ? await territory.organizationsIn(scope) : await territory.listOrganizations();
   const municipalities = scope?.level === 'municipality' ? [view!.municipality!] : await territory.listMunicipalities(scope ? { regionId: scope.id } : {});
   const filter = !scope ? {} : scope.level === 'municipality' ? { municipalityId: scope.id } : { regionId: scope.id };
-  const result = await writeTerritoryExport(fileOps(ctx.services).source, { nameMode, filter, organizations, municipalities });
+  const result = await writeTerritoryExport(sourceOf(ctx.services), { nameMode, filter, organizations, municipalities });
   try {
     if (result.pairs === 0) {
       await ctx.reply(ctx.t('register_files.export.empty_territory'));

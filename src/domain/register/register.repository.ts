@@ -104,11 +104,6 @@ export function createRegisterRepository(conn: Connection) {
       return (await Person.find({ schoolId: oid(schoolId), kind, nameKey: key }).lean<PersonDoc[]>()).map(toPerson);
     },
 
-    async findPersonByCode(schoolId: string, kind: PersonKind, code: string): Promise<Person | null> {
-      const d = await Person.findOne({ schoolId: oid(schoolId), kind, code }).lean<PersonDoc>();
-      return d ? toPerson(d) : null;
-    },
-
     async listPeople(schoolId: string, kind: PersonKind): Promise<Person[]> {
       return (await Person.find({ schoolId: oid(schoolId), kind }).sort({ code: 1 }).lean<PersonDoc[]>()).map(toPerson);
     },

@@ -1,6 +1,7 @@
 import type { Clock } from '../shared/clock';
 import { nameKey } from '../shared/names';
 import type { TerritoryService } from '../territory/territory.service';
+import type { RegisterBulk } from './register-bulk';
 import type { SchoolPlace, RegisterRepository, PersonFields } from './register.repository';
 import { storedName } from './register-input';
 import { checkPairRules } from './register-rules';
@@ -51,7 +52,12 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
  * The register's use cases: a school's pairs with their mentors and mentees, kept within the deployment's name
  * mode, checked for consistency, with every change written to the audit log.
  */
-export function createRegisterService(repo: RegisterRepository, territory: TerritoryService, options: RegisterServiceOptions) {
+export function createRegisterService(
+  repo: RegisterRepository,
+  territory: TerritoryService,
+  options: RegisterServiceOptions,
+  bulk: Pick<RegisterBulk, 'importDrafts' | 'peopleOfSchool'>,
+) {
   const { clock, nameMode } = options;
 
   async function placeOf(schoolId: string): Promise<SchoolPlace | null> {
@@ -82,9 +88,8 @@ export function createRegisterService(repo: RegisterRepository, territory: Terri
   }
 
   /** Finds the person a draft names: by id when reused, by code in `codes` mode, else by name in the school. */
-  async function resolvePerson(schoolId: string, kind: PersonKind, draft: { existingId?: string; name?: string }, code?: string): Promise<Person | null> {
+  async function resolvePerson(schoolId: string, kind: PersonKind, draft: { existingId?: string; name?: string }): Promise<Person | null> {
     if (draft.existingId) return repo.getPerson(schoolId, draft.existingId);
-    if (code) return repo.findPersonByCode(schoolId, kind, code);
     const name = storedName(draft.name, nameMode);
     if (!name) return null;
     const [found] = await repo.findPeopleByName(schoolId, kind, nameKey(name));
@@ -236,52 +241,13 @@ export function createRegisterService(repo: RegisterRepository, territory: Terri
     },
 
     /**
-     * Loads rows a head confirmed: a row naming a mentor and mentee already paired updates that pair, a new one is
-     * created; so importing the same file twice changes nothing the second time.
+     * Loads rows a head confirmed (a file's good rows): a row naming a mentor and mentee already paired updates that
+     * pair, a new one is created; importing the same file twice changes nothing the second time. One path for any
+     * number of rows: register-bulk.ts, a handful of queries per file.
      */
-    async importDrafts(schoolId: string, drafts: ImportDraft[], actor: number): Promise<ImportCounts> {
-      const counts: ImportCounts = { created: 0, updated: 0, unchanged: 0 };
-      const place = await placeOf(schoolId);
-      if (!place) throw new Error('the school is not in the directory');
-      for (const draft of drafts) {
-        const mentorFields = personFields('mentor', draft.mentor);
-        const menteeFields = personFields('mentee', draft.mentee);
-        let mentor = await resolvePerson(schoolId, 'mentor', draft.mentor, draft.mentorCode);
-        let mentee = await resolvePerson(schoolId, 'mentee', draft.mentee, draft.menteeCode);
-        let changed = false;
-        if (!mentor) mentor = await createPerson(schoolId, 'mentor', mentorFields);
-        else if (personChanged(mentor, mentorFields)) {
-          await repo.updatePerson(schoolId, mentor.id, mentorFields);
-          changed = true;
-        }
-        if (!mentee) mentee = await createPerson(schoolId, 'mentee', menteeFields);
-        else if (personChanged(mentee, menteeFields)) {
-          await repo.updatePerson(schoolId, mentee.id, menteeFields);
-          changed = true;
-        }
-        const status = draft.endDate && draft.endDate <= todayString(clock()) ? 'ended' : 'active';
-        const pairFields = { form: draft.form, programme: draft.programme, startDate: draft.startDate, endDate: draft.endDate, status } as const;
-        const existing = await repo.findPair(schoolId, mentor.id, mentee.id);
-        if (!existing) {
-          const created = await repo.insertPair(place, { mentorId: mentor.id, menteeId: mentee.id, ...pairFields });
-          if (created) {
-            counts.created++;
-            continue;
-          }
-        } else if (diff(existing as unknown as Record<string, unknown>, pairFields).length > 0) {
-          await repo.updatePair(schoolId, existing.id, pairFields);
-          changed = true;
-        }
-        if (changed) counts.updated++;
-        else counts.unchanged++;
-      }
-      await audit(actor, schoolId, 'pair', 'import', undefined, [
-        { field: 'created', after: counts.created },
-        { field: 'updated', after: counts.updated },
-        { field: 'unchanged', after: counts.unchanged },
-      ]);
-      return counts;
-    },
+    importDrafts: bulk.importDrafts,
+    /** A school's people by id, in one equality query (exports read school by school). */
+    peopleOfSchool: bulk.peopleOfSchool,
 
     async saveCounts(schoolId: string, values: SchoolCounts, actor: number): Promise<void> {
       const before = await repo.getCounts(schoolId);
@@ -311,12 +277,6 @@ export function createRegisterService(repo: RegisterRepository, territory: Terri
       return [...byKey.values()].filter((e) => e.schools.size > 1).map((e) => ({ name: e.name, schoolIds: [...e.schools] }));
     },
   };
-}
-
-/** Whether a row would change what is stored for a person (the name key follows the name and is not compared). */
-function personChanged(person: Person, fields: PersonFields): boolean {
-  const { nameKey: _key, ...rest } = fields;
-  return diff(person as unknown as Record<string, unknown>, rest).length > 0;
 }
 
 function todayString(now: Date): string {
