@@ -15,6 +15,7 @@ import ExcelJS from 'exceljs';
 import mongoose, { Types } from 'mongoose';
 import { parseRegisterFile, templateColumns, writeTerritoryExport } from '../src/domain/register/register-file';
 import { registerModels } from '../src/domain/register/register.model';
+import { cardOf } from '../src/domain/register/register.repository';
 import { createServices } from '../src/domain/services';
 import { nameKey } from '../src/domain/shared/names';
 import { systemClock } from '../src/domain/shared/clock';
@@ -153,6 +154,9 @@ async function main() {
         ...place,
         mentorId: mentors[Math.floor(i / 5)]!._id,
         menteeId: m._id,
+        // The cards of the two people every pair keeps, as the register's writes store them.
+        mentorCard: cardOf(mentors[Math.floor(i / 5)]!),
+        menteeCard: cardOf(m),
         form: 'teacher_pupil',
         programme: 'Программа наставничества «Шаг вперёд»',
         startDate: '2026-09-01',

@@ -34,6 +34,15 @@ async function snapshot(services: Services, schoolId: string) {
     .sort((a, b) => `${a.mentor.code}|${a.mentee.code}`.localeCompare(`${b.mentor.code}|${b.mentee.code}`));
 }
 
+/** Every pair's cards of its two people, next to what the people's own records say now. */
+async function cardsAndPeople(db: Awaited<ReturnType<typeof openTestDb>>, schoolId: string) {
+  const people = new Map((await db.conn.collection('register_people').find({ schoolId: new Types.ObjectId(schoolId) }).toArray()).map((p) => [String(p._id), p]));
+  const card = (p: Record<string, unknown> | undefined) =>
+    p && Object.fromEntries(['code', 'name', 'category', 'position', 'age', 'grade'].filter((k) => p[k] != null).map((k) => [k, p[k]]));
+  const pairs = await db.conn.collection('register_pairs').find({ schoolId: new Types.ObjectId(schoolId) }).toArray();
+  return pairs.map((p) => ({ cards: [JSON.parse(p.mentorCard), JSON.parse(p.menteeCard)], people: [card(people.get(String(p.mentorId))), card(people.get(String(p.menteeId)))] }));
+}
+
 describe('importing a file’s rows into the register (one bulk path, a handful of queries per file)', () => {
   const time = testClock();
   let db: Awaited<ReturnType<typeof openTestDb>>;
@@ -74,6 +83,30 @@ describe('importing a file’s rows into the register (one bulk path, a handful 
     expect((await register.auditOf(school)).filter((e) => e.action === 'import')).toHaveLength(3);
     const next = await register.createPair(school, { mentor: teacher('Зуева Ия'), mentee: pupil('Зуев Ян', 12), form: 'teacher_pupil', programme: 'Старт', startDate: '2026-10-01' }, 1);
     expect(next.status === 'saved' && [next.pair.mentor.code, next.pair.mentee.code]).toEqual(['Н-004', 'Я-005']);
+  });
+
+  it('keeps each pair’s cards of its two people in step with the people, whatever changed them', async () => {
+    const { register } = db.services;
+    const school = territory.kindergarten5.id;
+    const inStep = async () => {
+      const rows = await cardsAndPeople(db, school);
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row.cards).toEqual(row.people);
+    };
+    await inStep(); // after the imports of the test above (new people, a changed position)
+    // An edit of one pair renames its mentor: the mentor's other pair shows the new name too.
+    const pairs = (await register.listPairs(school, 0, 100)).items.filter((p) => p.mentor.code === 'Н-001');
+    expect(pairs).toHaveLength(2);
+    const target = pairs[0]!;
+    const saved = await register.updatePair(school, target.id, { mentor: teacher('Петрова-Смирнова Анна Ивановна', 'завуч'), mentee: { name: target.mentee.name, category: target.mentee.category as 'pupil', age: 15, grade: target.mentee.grade }, form: target.form, programme: target.programme, startDate: target.startDate }, 1);
+    expect(saved.status).toBe('saved');
+    await inStep();
+    const other = (await cardsAndPeople(db, school)).filter((r) => r.cards[0].code === 'Н-001');
+    expect(other.map((r) => r.cards[0].name)).toEqual(['Петрова-Смирнова Анна Ивановна', 'Петрова-Смирнова Анна Ивановна']);
+    // A file that changes a mentee's age updates the cards of every pair of that mentee.
+    await register.importDrafts(school, [{ mentor: teacher('Фёдоров Ян'), mentee: pupil('Кузнецова Ирина', 16, '10Б'), form: 'teacher_pupil', programme: 'Шаг вперёд', startDate: '2026-02-01', endDate: '2026-06-01' }], 1);
+    await inStep();
+    expect((await cardsAndPeople(db, school)).filter((r) => r.cards[1].name === 'Кузнецова Ирина').map((r) => r.cards[1].age)).toEqual([16, 16]);
   });
 
   it('when the register keeps codes, then known codes update their people and blank codes add people', async () => {

@@ -464,6 +464,27 @@ describe('exports read school by school or batch by batch, to the same file', ()
     ]);
   });
 
+  it('when pairs carry cards of their people, then the export reads no people and writes the same file', async () => {
+    const card = (id: string) => {
+      const { id: _id, schoolId: _school, kind: _kind, ...rest } = people.get(id)!;
+      return rest;
+    };
+    const withCards = pairs.map((p) => ({ ...p, mentorCard: card(p.mentorId), menteeCard: card(p.menteeId) }));
+    const noPeople = {
+      async *pairBatches(filter: { schoolId?: string }) {
+        const list = withCards.filter((p) => !filter.schoolId || p.schoolId === filter.schoolId);
+        for (let i = 0; i < list.length; i += 2) yield list.slice(i, i + 2);
+      },
+      peopleByIds: async () => Promise.reject(new Error('people read')),
+      peopleOfSchool: async () => Promise.reject(new Error('people read')),
+    };
+    const options = { nameMode: 'full' as const, filter: {}, organizations, municipalities };
+    const a = await writeTerritoryExport(noPeople, options);
+    const b = await writeTerritoryExport(bySchool, options);
+    expect([a.pairs, a.repeatedMentees]).toEqual([5, 2]);
+    expect(await sheets(a.path)).toEqual(await sheets(b.path));
+  });
+
   it('when names are not kept, then the export has no name columns and no «Повторы» sheet', async () => {
     const result = await writeTerritoryExport(bySchool, { nameMode: 'codes', filter: {}, organizations, municipalities });
     const s = await sheets(result.path);

@@ -2,7 +2,7 @@ import { Types, type Connection } from 'mongoose';
 import { nameKey } from '../shared/names';
 import type { TerritoryService } from '../territory/territory.service';
 import { registerModels, type PairDoc, type PersonDoc } from './register.model';
-import { setAndUnset, toPair, toPerson, type PersonFields } from './register.repository';
+import { cardOf, setAndUnset, toPair, toPerson, type PersonFields } from './register.repository';
 import { storedName } from './register-input';
 import { personFieldsOf, type ImportCounts, type ImportDraft, type RegisterServiceOptions } from './register.service';
 import type { Pair, PairDraft, Person, PersonKind } from './register.types';
@@ -170,6 +170,11 @@ export function createRegisterBulk(conn: Connection, territory: TerritoryService
           { ordered: false },
         );
       }
+      // Every pair keeps a card of its two people as they are after this import (new people have their codes now).
+      const card = (id: string) => {
+        const fresh = newPeople.get(id);
+        return fresh ? cardOf(fresh as Parameters<typeof cardOf>[0]) : cardOf(byId.get(id)!);
+      };
       if (newPairs.size > 0) {
         const docs = [...newPairs.values()].map((p) => ({
           _id: oid(p.id),
@@ -181,6 +186,8 @@ export function createRegisterBulk(conn: Connection, territory: TerritoryService
           startDate: p.startDate,
           ...(p.endDate ? { endDate: p.endDate } : {}),
           status: p.status,
+          mentorCard: card(p.mentorId),
+          menteeCard: card(p.menteeId),
         }));
         try {
           await Pair.insertMany(docs, { ordered: false });
@@ -189,12 +196,15 @@ export function createRegisterBulk(conn: Connection, territory: TerritoryService
           if (writeErrorIndexes(err).length === 0) throw err;
         }
       }
-      if (pairUpdates.size > 0) {
-        await Pair.bulkWrite(
-          [...pairUpdates].map(([id, fields]) => ({ updateOne: { filter: { _id: oid(id), schoolId: place.schoolId }, update: setAndUnset(fields) } })),
-          { ordered: false },
-        );
-      }
+      // Pairs already stored: their own changes, and fresh cards where one of their people changed.
+      const pairWrites = [...pairs.values()]
+        .filter((p) => !newPairs.has(p.id) && (pairUpdates.has(p.id) || personUpdates.has(p.mentorId) || personUpdates.has(p.menteeId) || !p.mentorCard || !p.menteeCard))
+        .map((p) => {
+          const update = setAndUnset({ ...(pairUpdates.get(p.id) ?? {}) }) as { $set?: Record<string, unknown>; $unset?: Record<string, ''> };
+          update.$set = { ...update.$set, mentorCard: card(p.mentorId), menteeCard: card(p.menteeId) };
+          return { updateOne: { filter: { _id: oid(p.id), schoolId: place.schoolId }, update } };
+        });
+      if (pairWrites.length > 0) await Pair.bulkWrite(pairWrites, { ordered: false });
       await Audit.create({
         at: clock(),
         actor,

@@ -667,9 +667,9 @@ export async function buildTemplate(nameMode: NameMode): Promise<Buffer> {
 // Exports
 
 /**
- * Where the exports read the register. `peopleOfSchool`, when given, lets them read school by school with each
- * school's people in one equality query: FerretDB answers `_id: {$in: [...]}` by scanning the whole collection,
- * which for a territory is minutes. register-bulk.ts provides it.
+ * Where the exports read the register. `peopleOfSchool`, when given, lets them read school by school, with a
+ * school's people (needed only for pairs stored without cards) in one equality query: FerretDB answers
+ * `_id: {$in: [...]}` by scanning the whole collection.
  */
 export interface RegisterSource {
   pairBatches: RegisterService['pairBatches'];
@@ -745,35 +745,60 @@ async function zipCaughtUp(sheet: ExcelJS.Worksheet): Promise<void> {
 /** A pair with its two people, as the exports write it. */
 type PairLine = { pair: Pair; mentor: Person | undefined; mentee: Person | undefined };
 
+/** The person a pair's card describes, as the exports use it. */
+const fromCard = (pair: Pair, kind: 'mentor' | 'mentee'): Person | undefined => {
+  const card = kind === 'mentor' ? pair.mentorCard : pair.menteeCard;
+  return card && { ...card, id: kind === 'mentor' ? pair.mentorId : pair.menteeId, schoolId: pair.schoolId, kind };
+};
+
 /**
- * Every pair of the given schools (school by school, with each school's people read once), or of a filter (batch by
- * batch, people by id) when the source cannot read a school's people. Nothing is held beyond one school or batch.
+ * Every pair of the given schools, school by school (or of a filter, batch by batch, when the source cannot read a
+ * school's people). A pair carries cards of its two people, so the people are read only for pairs stored without
+ * them (before the cards existed): then a school's people at once, or by id. Nothing is held beyond one school.
  */
 async function* pairLines(source: RegisterSource, scope: { schoolIds: string[]; filter: Parameters<RegisterService['pairBatches']>[0] }): AsyncGenerator<PairLine> {
-  const withPeople = async function* (batches: AsyncGenerator<Pair[]>, people: Map<string, Person> | null) {
-    for await (const batch of batches) {
-      let known = people;
-      const missing = batch.flatMap((p) => [p.mentorId, p.menteeId]).filter((id) => !known?.has(id));
-      if (missing.length > 0) {
-        const found = await source.peopleByIds([...new Set(missing)]);
-        known = known ? new Map([...known, ...found]) : found;
-      }
-      for (const pair of batch) yield { pair, mentor: known!.get(pair.mentorId), mentee: known!.get(pair.menteeId) };
+  const { peopleOfSchool } = source;
+  let people: { schoolId?: string; map: Map<string, Person> } | null = null;
+  const lines = async function* (batch: Pair[], schoolId?: string): AsyncGenerator<PairLine> {
+    const lacking = batch.filter((p) => !p.mentorCard || !p.menteeCard);
+    if (lacking.length > 0 && (!people || !schoolId || people.schoolId !== schoolId)) {
+      const map = schoolId && peopleOfSchool ? await peopleOfSchool(schoolId) : await source.peopleByIds([...new Set(lacking.flatMap((p) => [p.mentorId, p.menteeId]))]);
+      people = { schoolId, map };
+    }
+    for (const pair of batch) {
+      yield { pair, mentor: fromCard(pair, 'mentor') ?? people?.map.get(pair.mentorId), mentee: fromCard(pair, 'mentee') ?? people?.map.get(pair.menteeId) };
     }
   };
-  const { peopleOfSchool } = source;
   if (!peopleOfSchool) {
-    yield* withPeople(source.pairBatches(scope.filter), null);
+    for await (const batch of source.pairBatches(scope.filter)) yield* lines(batch);
     return;
   }
-  // The next school's people are read while this school's rows are written.
-  let next = scope.schoolIds.length > 0 ? peopleOfSchool(scope.schoolIds[0]!) : null;
-  for (let i = 0; i < scope.schoolIds.length; i++) {
-    const people = await next!;
-    next = i + 1 < scope.schoolIds.length ? peopleOfSchool(scope.schoolIds[i + 1]!) : null;
-    yield* withPeople(source.pairBatches({ schoolId: scope.schoolIds[i]! }), people);
+  // The next schools are read from the database while this one's rows are written: the database and the writer
+  // work at the same time, and a few schools' pairs are held at most.
+  const load = async (schoolId: string) => {
+    const batches: Pair[][] = [];
+    for await (const batch of source.pairBatches({ schoolId })) batches.push(batch);
+    return batches;
+  };
+  const inFlight: Promise<Pair[][]>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (inFlight.length < READ_AHEAD_SCHOOLS && next < scope.schoolIds.length) {
+      const loading = load(scope.schoolIds[next++]!);
+      loading.catch(() => undefined); // awaited in turn below; not an unhandled rejection meanwhile
+      inFlight.push(loading);
+    }
+  };
+  for (const schoolId of scope.schoolIds) {
+    fill();
+    const batches = await inFlight.shift()!;
+    fill();
+    for (const batch of batches) yield* lines(batch, schoolId);
   }
 }
+
+/** How many schools are read ahead of the one being written (measured on FerretDB: 2 reads at once are 20% faster). */
+const READ_AHEAD_SCHOOLS = 2;
 
 /** A 53-bit hash of a string (cyrb53): two of 100,000 different names share one with odds of about 1 in 2 million. */
 function hash53(text: string): number {

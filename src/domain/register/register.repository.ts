@@ -1,7 +1,7 @@
 import { Types, type Connection } from 'mongoose';
 import { isDuplicateKeyError } from '../shared/mongo-errors';
-import { registerModels, type AuditDoc, type PairDoc, type PersonDoc } from './register.model';
-import type { Pair, PairStatus, Person, PersonKind, ReportedCounts, SchoolCounts } from './register.types';
+import { registerModels, type AuditDoc, type CardDoc, type PairDoc, type PersonDoc } from './register.model';
+import type { Pair, PairStatus, Person, PersonCard, PersonKind, ReportedCounts, SchoolCounts } from './register.types';
 
 const oid = (id: string) => new Types.ObjectId(id);
 const isId = (id: string) => /^[0-9a-f]{24}$/.test(id);
@@ -18,17 +18,43 @@ export const toPerson = (d: PersonDoc): Person => ({
   grade: d.grade ?? undefined,
 });
 
-export const toPair = (d: PairDoc): Pair => ({
-  id: String(d._id),
-  schoolId: String(d.schoolId),
-  mentorId: String(d.mentorId),
-  menteeId: String(d.menteeId),
-  form: d.form as Pair['form'],
-  programme: d.programme,
-  startDate: d.startDate,
-  endDate: d.endDate ?? undefined,
-  status: d.status as PairStatus,
-});
+/** The card a pair keeps of a person, as stored on the pair: JSON text of the fields that have a value. */
+export function cardOf(p: Pick<PersonDoc, 'code' | 'name' | 'category' | 'position' | 'age' | 'grade'>): string {
+  const card: CardDoc = { code: p.code, category: p.category };
+  if (p.name != null) card.name = p.name;
+  if (p.position != null) card.position = p.position;
+  if (p.age != null) card.age = p.age;
+  if (p.grade != null) card.grade = p.grade;
+  return JSON.stringify(card);
+}
+
+const toCard = (text: string | undefined): PersonCard | undefined => {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as PersonCard;
+  } catch {
+    return undefined; // a damaged copy: the person is read from their own record instead
+  }
+};
+
+export function toPair(d: PairDoc): Pair {
+  const pair: Pair = {
+    id: String(d._id),
+    schoolId: String(d.schoolId),
+    mentorId: String(d.mentorId),
+    menteeId: String(d.menteeId),
+    form: d.form as Pair['form'],
+    programme: d.programme,
+    startDate: d.startDate,
+    endDate: d.endDate ?? undefined,
+    status: d.status as PairStatus,
+  };
+  const mentorCard = toCard(d.mentorCard);
+  const menteeCard = toCard(d.menteeCard);
+  if (mentorCard) pair.mentorCard = mentorCard;
+  if (menteeCard) pair.menteeCard = menteeCard;
+  return pair;
+}
 
 /** Where a pair sits in the territory, copied onto it so territory-wide reads are equality queries. */
 export interface SchoolPlace {
@@ -115,23 +141,32 @@ export function createRegisterRepository(conn: Connection) {
       return docs.map(toPerson);
     },
 
+    /** Updates a person and the card of them every pair of theirs keeps. */
     async updatePerson(schoolId: string, id: string, fields: PersonFields): Promise<void> {
-      await Person.updateOne({ _id: oid(id), schoolId: oid(schoolId) }, setAndUnset(fields));
+      const d = await Person.findOneAndUpdate({ _id: oid(id), schoolId: oid(schoolId) }, setAndUnset(fields), { returnDocument: 'after' }).lean<PersonDoc>();
+      if (!d) return;
+      await Pair.updateMany({ schoolId: d.schoolId, [d.kind === 'mentor' ? 'mentorId' : 'menteeId']: d._id }, { $set: { [`${d.kind}Card`]: cardOf(d) } });
     },
 
     async deletePerson(schoolId: string, id: string): Promise<void> {
       await Person.deleteOne({ _id: oid(id), schoolId: oid(schoolId) });
     },
 
-    async insertPair(place: SchoolPlace, fields: Omit<PairDoc, '_id' | 'createdAt' | 'updatedAt' | 'schoolId' | 'municipalityId' | 'regionId' | 'mentorId' | 'menteeId'> & { mentorId: string; menteeId: string }): Promise<Pair | null> {
+    async insertPair(
+      place: SchoolPlace,
+      fields: Omit<PairDoc, '_id' | 'createdAt' | 'updatedAt' | 'schoolId' | 'municipalityId' | 'regionId' | 'mentorId' | 'menteeId' | 'mentorCard' | 'menteeCard'> & { mentor: Person; mentee: Person },
+    ): Promise<Pair | null> {
+      const { mentor, mentee, ...rest } = fields;
       try {
         const d = await Pair.create({
-          ...fields,
+          ...rest,
+          mentorCard: cardOf(mentor),
+          menteeCard: cardOf(mentee),
           schoolId: oid(place.schoolId),
           municipalityId: oid(place.municipalityId),
           regionId: oid(place.regionId),
-          mentorId: oid(fields.mentorId),
-          menteeId: oid(fields.menteeId),
+          mentorId: oid(mentor.id),
+          menteeId: oid(mentee.id),
         });
         return toPair(d.toObject());
       } catch (err) {

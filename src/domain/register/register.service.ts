@@ -187,7 +187,7 @@ export function createRegisterService(
       const mentor = (await resolvePerson(schoolId, 'mentor', draft.mentor)) ?? (await createPerson(schoolId, 'mentor', personFields('mentor', draft.mentor)));
       const existingMentee = draft.mentee.existingId ? await repo.getPerson(schoolId, draft.mentee.existingId) : null;
       const mentee = existingMentee ?? (await createPerson(schoolId, 'mentee', personFields('mentee', draft.mentee)));
-      const fields = { mentorId: mentor.id, menteeId: mentee.id, form: draft.form, programme: draft.programme, startDate: draft.startDate, endDate: draft.endDate, status: 'active' as const };
+      const fields = { mentor, mentee, form: draft.form, programme: draft.programme, startDate: draft.startDate, endDate: draft.endDate, status: 'active' as const };
       const pair = await repo.insertPair(place, fields);
       if (!pair) {
         const existing = await view(schoolId, await repo.findPair(schoolId, mentor.id, mentee.id));

@@ -37,6 +37,9 @@ export interface Person {
   grade?: string;
 }
 
+/** What a pair keeps of each of its two people, so that reading a territory's pairs needs no second read of people. */
+export type PersonCard = Pick<Person, 'code' | 'name' | 'category' | 'position' | 'age' | 'grade'>;
+
 /** Dates are calendar days 'YYYY-MM-DD': they mean a day at the school, whatever the time zone of the server. */
 export interface Pair {
   id: string;
@@ -48,6 +51,9 @@ export interface Pair {
   startDate: string;
   endDate?: string;
   status: PairStatus;
+  /** Copies of the two people, kept in step by every write of a person; absent on pairs stored before they existed. */
+  mentorCard?: PersonCard;
+  menteeCard?: PersonCard;
 }
 
 export interface PairView extends Pair {
