@@ -3,6 +3,7 @@ import type { User as TgUser } from 'grammy/types';
 import { REGISTER_CONSENT_DATA } from '../../src/bot/features/register-consent';
 import { pendingImportKey } from '../../src/bot/features/register-files';
 import { buildTemplate } from '../../src/domain/register/register-file';
+import { createLeases } from '../../src/domain/shared/lease';
 import { createServices, type Services } from '../../src/domain/services';
 import { callbackUpdate, documentUpdate, filePathOf, person, textUpdate } from '../helpers/fake-telegram';
 import { createHarness, type Harness } from '../helpers/harness';
@@ -337,5 +338,21 @@ describe('the register as files: template, upload with a report, confirmation, e
       expect(rowValues(sheet, 2).slice(0, 6)).toEqual(['Н-001', 'педагог', 'учитель истории', 'Я-001', 'обучающийся', 15]);
       expect(rowValues(sheet, 3).slice(0, 4)).toEqual(['Н-002', 'студент', undefined, 'Я-002']);
     });
+  });
+
+  it('when another file of the same school is being loaded, then «Загрузить» asks to wait and keeps the checked rows', async () => {
+    const file = Buffer.from('ФИО наставника;Категория наставника;ФИО наставляемого;Категория наставляемого;Форма;Программа;Дата начала\r\nНовикова Ева;педагог;Тихонов Марк;молодой специалист;учитель-учитель;Старт;01.09.2026\r\n');
+    await upload(head, 'тихонов.csv', file);
+    const load = button(head, 'regimport:ok')!;
+    // The curator's (or another instance's) import of this school holds the school's lease meanwhile.
+    await createLeases(h.conn, h.time.clock).run(`register-import:${territory.school1.id}`, 60_000, async () => {
+      await h.handle(callbackUpdate(head, load.data, load.messageId));
+    });
+    expect(last(head)).toContain('Сейчас загружается другой файл реестра вашей организации');
+    expect(await pairsOf(territory.school1.id)).toHaveLength(4);
+    // The same button, once the other import is over.
+    await h.handle(callbackUpdate(head, load.data, load.messageId));
+    expect(last(head)).toContain('Загружено: новых 1');
+    expect(await pairsOf(territory.school1.id)).toHaveLength(5);
   });
 });

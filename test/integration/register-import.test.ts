@@ -3,6 +3,7 @@ import type { ImportDraft } from '../../src/domain/register/register.service';
 import { Types } from 'mongoose';
 import type { NameMode } from '../../src/domain/register/register.types';
 import { createServices, type Services } from '../../src/domain/services';
+import { createLeases, LeaseBusyError } from '../../src/domain/shared/lease';
 import { openTestDb, seedTerritory, testClock } from '../helpers/services';
 
 const teacher = (name: string, position?: string) => ({ name, category: 'teacher' as const, ...(position ? { position } : {}) });
@@ -129,6 +130,25 @@ describe('importing a file’s rows into the register (one bulk path, a handful 
     ]);
     const stored = await db.conn.collection('register_people').find({ schoolId: new Types.ObjectId(school) }).toArray();
     expect(stored.every((p) => p.name === undefined)).toBe(true);
+  });
+
+  it('imports one file of a school at a time: a second waits its turn, a dead holder’s lease is taken over', async () => {
+    const school = territory.school1.id;
+    const leases = createLeases(db.conn, time.clock);
+    const row: ImportDraft = { mentor: teacher('Лизунова Вера'), mentee: pupil('Лизунов Пётр', 13), form: 'teacher_pupil', programme: 'Старт', startDate: '2026-10-01' };
+    await leases.run(`register-import:${school}`, 60_000, async () => {
+      await expect(db.services.register.importDrafts(school, [row], 1)).rejects.toBeInstanceOf(LeaseBusyError);
+    });
+    // Five imports of the same new people at once: they go one by one (or wait), and nobody is created twice.
+    const results = await Promise.allSettled(Array.from({ length: 5 }, () => db.services.register.importDrafts(school, [row], 1)));
+    expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(LeaseBusyError);
+    const named = (await snapshot(db.services, school)).filter((p) => p.mentee.name === 'Лизунов Пётр');
+    expect(named).toHaveLength(1);
+    // A process that died holding the lease: once its time is up, the next import takes it over.
+    await db.conn.collection('leases').insertOne({ _id: `register-import:${school}` as never, token: 'dead', until: new Date(time.clock().getTime() - 1000) });
+    expect(await db.services.register.importDrafts(school, [row], 1)).toEqual({ created: 0, updated: 0, unchanged: 1 });
+    expect(await db.conn.collection('leases').countDocuments({})).toBe(0);
   });
 
   it('when a code the counter hands out is already taken, then the person gets the next free one', async () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Composer, InlineKeyboard, InputFile } from 'grammy';
+import { LeaseBusyError } from '../../domain/shared/lease';
 import type { Message } from 'grammy/types';
 import {
   buildTemplate,
@@ -204,7 +205,15 @@ async function answerImport(ctx: BotContext): Promise<void> {
   }
   await ctx.answerCallbackQuery({ text: ctx.t('register_files.import.loading') });
   await ctx.replyWithChatAction('typing');
-  const counts = await ctx.services.register.importDrafts(schoolId, pending.drafts, ctx.from!.id);
+  let counts;
+  try {
+    counts = await ctx.services.register.importDrafts(schoolId, pending.drafts, ctx.from!.id);
+  } catch (err) {
+    if (!(err instanceof LeaseBusyError)) throw err;
+    // Another file of this school is being loaded (by the head or a curator): this one waits, buttons and all.
+    await ctx.reply(ctx.t('register_files.import.busy'));
+    return;
+  }
   await ctx.deps.storage.imports.delete(chatKey);
   await removeButtons(ctx);
   await ctx.reply(ctx.t('register_files.import.done', { ...counts }));
