@@ -1,9 +1,14 @@
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { formatDateTime, roleLabel, scopeText } from '../bot/format';
+import { itemLine, oneLine, showDate } from '../bot/roadmap-format';
 import { translator, type TFunction } from '../bot/i18n';
 import { normalizeInviteCode } from '../domain/people/invite-code';
 import type { Invite, Language, Role } from '../domain/people/people.types';
+import { todayIn } from '../domain/register/register-input';
+import { draftRoadmap } from '../domain/roadmap/roadmap-build';
+import { MAX_ROADMAP_BYTES, readRoadmapDocument } from '../domain/roadmap/roadmap-file';
+import { parseRoadmap, type ColumnKey } from '../domain/roadmap/roadmap-parse';
 import type { Services } from '../domain/services';
 import { BOT_USERNAME_SETTING, type createSettingsRepository } from '../domain/shared/settings.repository';
 import { readTable, UnsupportedFileError } from '../domain/territory/territory-file';
@@ -105,6 +110,10 @@ function parseCommandLine(argv: readonly string[]): ParsedArgs & { problem?: { k
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    if (FLAGS.has(name) && eq === -1) {
+      options[name] = 'true';
+      continue;
+    }
     let value: string | undefined = eq === -1 ? undefined : arg.slice(eq + 1);
     if (value === undefined) {
       value = argv[i + 1];
@@ -125,6 +134,9 @@ function parseCommandLine(argv: readonly string[]): ParsedArgs & { problem?: { k
   return { command: positionals.shift(), options, positionals, lang, help, problem };
 }
 
+/** Options that take no value. */
+const FLAGS = new Set(['dry-run']);
+
 /** The output language a command line asks for, falling back to the environment's. */
 export function commandLanguage(argv: readonly string[], fallback: Language): Language {
   return parseCommandLine(argv).lang ?? fallback;
@@ -137,6 +149,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   'list-invites': { options: [], positionals: 0, run: listInvites },
   'revoke-invite': { options: [], positionals: 1, run: revokeInvite },
   'make-admin': { options: [], positionals: 1, run: makeAdmin },
+  'import-roadmap': { options: ['municipality', 'region', 'dry-run', 'period', 'columns'], positionals: 1, run: importRoadmap },
 };
 
 /**
@@ -515,5 +528,83 @@ async function makeAdmin(ctx: Ctx, args: ParsedArgs): Promise<number> {
   if (!Number.isSafeInteger(id) || id <= 0) throw usageError(t('cli.bad_telegram_id'));
   await ctx.services.people.makeAdmin(id);
   out(t('cli.admin_made', { id }));
+  return EXIT_OK;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// import-roadmap FILE --municipality NAME [--region NAME] | --region NAME [--period A..B] [--columns …] [--dry-run]
+
+const PERIOD_RE = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/;
+const COLUMN_KEYS: readonly ColumnKey[] = ['number', 'name', 'deadline', 'responsible', 'documentKind', 'result'];
+
+/** `name=2,deadline=3`: which column (counted from 1) holds what, for a table whose headers are not recognised. */
+function parseColumns(t: TFunction, value: string | undefined): Partial<Record<ColumnKey, number>> | undefined {
+  if (value === undefined) return undefined;
+  const columns: Partial<Record<ColumnKey, number>> = {};
+  for (const part of value.split(',')) {
+    const [key, n] = part.split('=').map((x) => x.trim());
+    const index = Number(n);
+    if (!COLUMN_KEYS.includes(key as ColumnKey) || !Number.isInteger(index) || index < 1) throw usageError(t('cli.roadmap.bad_columns', { keys: COLUMN_KEYS.join(', ') }));
+    columns[key as ColumnKey] = index - 1;
+  }
+  return columns;
+}
+
+async function importRoadmap(ctx: Ctx, args: ParsedArgs): Promise<number> {
+  const { t, out } = ctx;
+  const given = args.positionals[0];
+  if (!given) throw usageError(t('cli.missing_arg', { what: t('cli.arg_file') }));
+  const { municipality, region } = args.options;
+  if (municipality === undefined && region === undefined) throw usageError(t('cli.roadmap.needs_owner'));
+  let periodOption: { start: string; end: string } | undefined;
+  if (args.options.period !== undefined) {
+    const m = PERIOD_RE.exec(args.options.period.trim());
+    if (!m || m[1]! > m[2]!) throw usageError(t('cli.roadmap.bad_period'));
+    periodOption = { start: m[1]!, end: m[2]! };
+  }
+  const columns = parseColumns(t, args.options.columns);
+
+  const file = resolve(ctx.cwd ?? process.cwd(), given);
+  const data = await readFile(file).catch(() => null);
+  if (!data) throw failure(t('cli.file_missing', { file: given }));
+  let owner: Scope;
+  if (municipality !== undefined) {
+    const dir = await loadDirectory(ctx);
+    owner = { level: 'municipality', id: (await resolveMunicipality(ctx, municipality, region, dir)).id };
+  } else {
+    owner = { level: 'region', id: (await resolveRegion(ctx, region!)).id };
+  }
+  const view = await ctx.services.territory.describeScope(owner);
+
+  const read = await readRoadmapDocument(basename(file), data);
+  if (!read.ok) throw failure(t(`roadmap.file.${read.error.code}`, { max: MAX_ROADMAP_BYTES / 1024 / 1024 }));
+  const parsed = parseRoadmap(read.document, columns ? { columns } : undefined);
+  if ('error' in parsed) {
+    if (parsed.error === 'no_table') throw failure(t('roadmap.file.no_table'));
+    throw failure(t('cli.roadmap.unknown_columns', { headers: parsed.headers.map((h, i) => `${i + 1}: «${h}»`).join(', '), keys: COLUMN_KEYS.join(', ') }));
+  }
+  const period = periodOption ?? parsed.period;
+  if (!period) throw failure(t('cli.roadmap.needs_period'));
+  const today = todayIn(view?.timezone ?? 'Europe/Moscow', (ctx.now ?? (() => new Date()))());
+  const draft = draftRoadmap(parsed, { ownerLevel: owner.level, period, referenceDate: parsed.documentDate ?? today });
+
+  out(t('cli.roadmap.header', { title: oneLine(draft.title), start: showDate(period.start), end: showDate(period.end), ref: showDate(draft.referenceDate), scope: scopeText(t, view).replace(/\n/g, ', ') }));
+  for (const item of draft.items) out(itemLine(t, item));
+  const gaps = draft.items.filter((i) => i.gaps.length > 0).length;
+  if (gaps > 0) out(t('cli.roadmap.gaps', { count: gaps }));
+  if (args.options['dry-run'] !== 'true') {
+    const result = await ctx.services.roadmap.publish(draft, owner, 'cli', basename(file));
+    out(
+      t(result.created ? 'cli.roadmap.published' : 'cli.roadmap.updated', {
+        added: result.items.added,
+        updated: result.items.updated,
+        removed: result.items.removed,
+        created: result.tasks.created,
+        kept: result.tasks.kept,
+        deleted: result.tasks.removed,
+      }),
+    );
+  }
+  out(`${draft.items.length} items`);
   return EXIT_OK;
 }

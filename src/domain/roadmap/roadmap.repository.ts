@@ -1,0 +1,224 @@
+import { Types, type Connection } from 'mongoose';
+import type { Scope } from '../territory/territory.types';
+import { roadmapModels, type ItemDoc, type RoadmapDoc, type TaskDoc } from './roadmap.model';
+import type { Evidence, ItemDraft, Review, Roadmap, RoadmapItem, Task, TaskTarget } from './roadmap.types';
+
+const oid = (id: string) => new Types.ObjectId(id);
+const isId = (id: string) => /^[0-9a-f]{24}$/.test(id);
+
+const toRoadmap = (d: RoadmapDoc): Roadmap => ({
+  id: String(d._id),
+  owner: { level: d.owner.level, id: String(d.owner.id) },
+  title: d.title,
+  period: d.period,
+  referenceDate: d.referenceDate,
+  fileName: d.fileName ?? undefined,
+  publishedAt: d.publishedAt,
+});
+
+const toItem = (d: ItemDoc): RoadmapItem => ({
+  id: String(d._id),
+  roadmapId: String(d.roadmapId),
+  key: d.key,
+  position: d.position,
+  number: d.number,
+  section: d.section ?? null,
+  sectionNumber: d.sectionNumber ?? null,
+  name: d.name,
+  documentKind: d.documentKind ?? '',
+  result: d.result ?? '',
+  assignments: JSON.parse(d.assignments || '[]') as RoadmapItem['assignments'],
+  gaps: (d.gaps ?? []) as RoadmapItem['gaps'],
+});
+
+const toTask = (d: TaskDoc): Task => ({
+  id: String(d._id),
+  roadmapId: String(d.roadmapId),
+  itemId: String(d.itemId),
+  target: { level: d.target.level, id: String(d.target.id) },
+  municipalityId: d.municipalityId ? String(d.municipalityId) : undefined,
+  regionId: String(d.regionId),
+  due: d.due ?? null,
+  start: d.start ?? null,
+  status: d.status,
+  submissions: (d.submissions ?? []).map((s) => ({ at: s.at, by: s.by, evidence: s.evidence as unknown as Evidence[] })),
+  reviews: (d.reviews ?? []) as Review[],
+});
+
+/** A task as it is first stored by the fan-out. */
+export interface NewTask {
+  roadmapId: string;
+  itemId: string;
+  target: TaskTarget;
+  municipalityId?: string;
+  regionId: string;
+  key: string;
+  due: string | null;
+  start: string | null;
+}
+
+/** Roadmaps, their items and the tasks they fan out into. Reads of tasks are scoped by the task's party. */
+export function createRoadmapRepository(conn: Connection) {
+  const { Roadmap, Item, Task } = roadmapModels(conn);
+
+  return {
+    async ensureIndexes(): Promise<void> {
+      await Promise.all([Roadmap.syncIndexes(), Item.syncIndexes(), Task.syncIndexes()]);
+    },
+
+    async findRoadmap(ownerId: string, titleKey: string): Promise<Roadmap | null> {
+      const d = await Roadmap.findOne({ 'owner.id': oid(ownerId), titleKey }).lean<RoadmapDoc>();
+      return d ? toRoadmap(d) : null;
+    },
+
+    async getRoadmap(id: string): Promise<Roadmap | null> {
+      if (!isId(id)) return null;
+      const d = await Roadmap.findById(oid(id)).lean<RoadmapDoc>();
+      return d ? toRoadmap(d) : null;
+    },
+
+    async roadmapsOf(ownerIds: string[]): Promise<Roadmap[]> {
+      const docs = await Roadmap.find({ 'owner.id': { $in: ownerIds.map(oid) } }).sort({ publishedAt: -1 }).lean<RoadmapDoc[]>();
+      return docs.map(toRoadmap);
+    },
+
+    /** Creates or updates the roadmap of this owner and title; `created` tells which. */
+    async upsertRoadmap(input: { owner: Scope; title: string; titleKey: string; period: Roadmap['period']; referenceDate: string; fileName?: string; publishedBy: number | string; at: Date }) {
+      const filter = { 'owner.id': oid(input.owner.id), titleKey: input.titleKey };
+      const set = {
+        owner: { level: input.owner.level, id: oid(input.owner.id) },
+        title: input.title,
+        titleKey: input.titleKey,
+        period: input.period,
+        referenceDate: input.referenceDate,
+        fileName: input.fileName,
+        publishedBy: input.publishedBy,
+        publishedAt: input.at,
+      };
+      const res = await Roadmap.updateOne(filter, { $set: set }, { upsert: true });
+      const d = await Roadmap.findOne(filter).lean<RoadmapDoc>();
+      return { roadmap: toRoadmap(d!), created: res.upsertedCount === 1 };
+    },
+
+    async itemsOf(roadmapId: string): Promise<RoadmapItem[]> {
+      return (await Item.find({ roadmapId: oid(roadmapId) }).sort({ position: 1 }).lean<ItemDoc[]>()).map(toItem);
+    },
+
+    async getItem(roadmapId: string, itemId: string): Promise<RoadmapItem | null> {
+      if (!isId(itemId)) return null;
+      const d = await Item.findOne({ _id: oid(itemId), roadmapId: oid(roadmapId) }).lean<ItemDoc>();
+      return d ? toItem(d) : null;
+    },
+
+    async itemsByIds(ids: string[]): Promise<Map<string, RoadmapItem>> {
+      const docs = await Promise.all([...new Set(ids)].filter(isId).map((id) => Item.findById(oid(id)).lean<ItemDoc>()));
+      return new Map(docs.filter((d): d is ItemDoc => Boolean(d)).map((d) => [String(d._id), toItem(d)]));
+    },
+
+    /** Writes the items of a roadmap by key (new ones inserted, known ones updated); returns their ids by key. */
+    async saveItems(roadmapId: string, items: (ItemDraft & { position: number })[]): Promise<Map<string, string>> {
+      if (items.length > 0) {
+        await Item.bulkWrite(
+          items.map((item) => ({
+            updateOne: {
+              filter: { roadmapId: oid(roadmapId), key: item.key },
+              update: {
+                $set: {
+                  position: item.position,
+                  number: item.number,
+                  section: item.section,
+                  sectionNumber: item.sectionNumber,
+                  name: item.name,
+                  documentKind: item.documentKind,
+                  result: item.result,
+                  assignments: JSON.stringify(item.assignments),
+                  gaps: item.gaps,
+                },
+              },
+              upsert: true,
+            },
+          })),
+          { ordered: false },
+        );
+      }
+      const docs = await Item.find({ roadmapId: oid(roadmapId) }, { key: 1 }).lean<Pick<ItemDoc, '_id' | 'key'>[]>();
+      return new Map(docs.map((d) => [d.key, String(d._id)]));
+    },
+
+    async deleteItems(roadmapId: string, itemIds: string[]): Promise<void> {
+      if (itemIds.length === 0) return;
+      await Item.deleteMany({ roadmapId: oid(roadmapId), _id: { $in: itemIds.map(oid) } });
+    },
+
+    /** Every task of a roadmap as key → id and status, for the fan-out to tell new from known ones. */
+    async taskKeys(roadmapId: string): Promise<Map<string, { id: string; status: Task['status'] }>> {
+      const docs = await Task.find({ roadmapId: oid(roadmapId) }, { key: 1, status: 1 }).lean<Pick<TaskDoc, '_id' | 'key' | 'status'>[]>();
+      return new Map(docs.map((d) => [d.key, { id: String(d._id), status: d.status }]));
+    },
+
+    async insertTasks(tasks: NewTask[]): Promise<number> {
+      let inserted = 0;
+      for (let i = 0; i < tasks.length; i += 5000) {
+        const docs = tasks.slice(i, i + 5000).map((t) => ({
+          roadmapId: oid(t.roadmapId),
+          itemId: oid(t.itemId),
+          target: { level: t.target.level, id: oid(t.target.id) },
+          ...(t.municipalityId ? { municipalityId: oid(t.municipalityId) } : {}),
+          regionId: oid(t.regionId),
+          key: t.key,
+          due: t.due,
+          start: t.start,
+          status: 'open',
+          submissions: [],
+          reviews: [],
+        }));
+        try {
+          inserted += (await Task.insertMany(docs, { ordered: false, lean: true })).length;
+        } catch (err) {
+          // A task another publish of this roadmap made at the same moment stands (unique key); the rest went in.
+          const result = (err as { insertedDocs?: unknown[]; writeErrors?: { code?: number; err?: { code?: number } }[] });
+          if (!result.writeErrors?.every((w) => (w.code ?? w.err?.code) === 11000)) throw err;
+          inserted += result.insertedDocs?.length ?? 0;
+        }
+      }
+      return inserted;
+    },
+
+    async deleteTasks(ids: string[]): Promise<void> {
+      for (let i = 0; i < ids.length; i += 5000) await Task.deleteMany({ _id: { $in: ids.slice(i, i + 5000).map(oid) } });
+    },
+
+    /** The tasks of one party (an organization, a municipality, a coordinator's territory). */
+    async tasksOf(targetId: string, filter: { statuses?: Task['status'][]; roadmapId?: string } = {}): Promise<Task[]> {
+      const q: Record<string, unknown> = { 'target.id': oid(targetId) };
+      if (filter.statuses) q.status = { $in: filter.statuses };
+      if (filter.roadmapId) q.roadmapId = oid(filter.roadmapId);
+      return (await Task.find(q).lean<TaskDoc[]>()).map(toTask);
+    },
+
+    async getTask(taskId: string): Promise<Task | null> {
+      if (!isId(taskId)) return null;
+      const d = await Task.findById(oid(taskId)).lean<TaskDoc>();
+      return d ? toTask(d) : null;
+    },
+
+    async tasksOfRoadmap(roadmapId: string, statuses?: Task['status'][]): Promise<Task[]> {
+      const q: Record<string, unknown> = { roadmapId: oid(roadmapId) };
+      if (statuses) q.status = { $in: statuses };
+      return (await Task.find(q).lean<TaskDoc[]>()).map(toTask);
+    },
+
+    /** Moves a task of this party from one of `from` to `to`, with what to record; null if it was not in `from`. */
+    async moveTask(taskId: string, targetId: string, from: Task['status'][], to: Task['status'], push: { submissions?: unknown; reviews?: unknown }): Promise<Task | null> {
+      if (!isId(taskId)) return null;
+      const d = await Task.findOneAndUpdate(
+        { _id: oid(taskId), 'target.id': oid(targetId), status: { $in: from } },
+        { $set: { status: to }, $push: push },
+        { returnDocument: 'after' },
+      ).lean<TaskDoc>();
+      return d ? toTask(d) : null;
+    },
+  };
+}
+
+export type RoadmapRepository = ReturnType<typeof createRoadmapRepository>;

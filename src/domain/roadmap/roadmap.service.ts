@@ -1,0 +1,168 @@
+import type { Clock } from '../shared/clock';
+import { nameKey } from '../shared/names';
+import type { TerritoryService } from '../territory/territory.service';
+import type { Organization, Scope } from '../territory/territory.types';
+import { occurrences } from './deadline';
+import type { NewTask, RoadmapRepository } from './roadmap.repository';
+import type { Evidence, Roadmap, RoadmapDraft, RoadmapItem, Task, TaskTarget } from './roadmap.types';
+
+export interface PublishResult {
+  roadmap: Roadmap;
+  created: boolean;
+  items: { added: number; updated: number; removed: number };
+  tasks: { created: number; removed: number; kept: number };
+}
+
+export type SubmitResult = { status: 'submitted'; task: Task } | { status: 'needs_document' | 'not_found' | 'not_open' };
+export type ReviewResult = { status: 'done'; task: Task } | { status: 'not_found' | 'not_submitted' };
+
+/** What a coordinator's scope may read and review: their own roadmaps, and a region's coordinator those of its municipalities too. */
+function reaches(scope: Scope, roadmap: Roadmap, task?: Task): boolean {
+  if (roadmap.owner.id === scope.id) return true;
+  return scope.level === 'region' && task?.regionId === scope.id;
+}
+
+/**
+ * Roadmaps: publishing a drafted document (items upserted by key, tasks fanned out per party and occurrence, a
+ * second publish of the same roadmap updates it and never duplicates), the tasks of each party, their submission
+ * with evidence and the coordinator's review.
+ */
+export function createRoadmapService(repo: RoadmapRepository, territory: TerritoryService, options: { clock: Clock }) {
+  const { clock } = options;
+
+  /** The parties an assignment fans out to within the roadmap owner's territory. */
+  async function partiesOf(owner: Scope) {
+    const organizations: Organization[] = await territory.organizationsIn(owner);
+    const municipalities = owner.level === 'region' ? await territory.listMunicipalities({ regionId: owner.id }) : [];
+    const view = await territory.describeScope(owner);
+    return { organizations, municipalities, regionId: view?.region.id ?? owner.id, municipalityId: view?.municipality?.id };
+  }
+
+  return {
+    /**
+     * Publishes a draft for its owner: the roadmap with the same title of the same owner is updated in place. Items
+     * keep their ids by key; tasks are made for each party and occurrence that has none yet; tasks of items or
+     * occurrences no longer in the roadmap go, unless someone already submitted them.
+     */
+    async publish(draft: RoadmapDraft, owner: Scope, actor: number | string, fileName?: string): Promise<PublishResult> {
+      const titleKey = nameKey(draft.title) || 'roadmap';
+      const { roadmap, created } = await repo.upsertRoadmap({
+        owner,
+        title: draft.title,
+        titleKey,
+        period: draft.period,
+        referenceDate: draft.referenceDate,
+        fileName,
+        publishedBy: actor,
+        at: clock(),
+      });
+      const before = new Map((await repo.itemsOf(roadmap.id)).map((i) => [i.key, i]));
+      const ids = await repo.saveItems(roadmap.id, draft.items.map((item, position) => ({ ...item, position })));
+      const keep = new Set(draft.items.map((i) => i.key));
+      const removedItems = [...before.values()].filter((i) => !keep.has(i.key));
+      await repo.deleteItems(roadmap.id, removedItems.map((i) => i.id));
+
+      const parties = await partiesOf(owner);
+      const wanted: NewTask[] = [];
+      for (const item of draft.items) {
+        const itemId = ids.get(item.key)!;
+        for (const assignment of item.assignments) {
+          const targets: { target: TaskTarget; municipalityId?: string; regionId: string }[] =
+            assignment.target === 'organizations'
+              ? parties.organizations.map((o) => ({ target: { level: 'organization', id: o.id }, municipalityId: o.municipalityId, regionId: o.regionId }))
+              : assignment.target === 'municipalities'
+                ? parties.municipalities.map((m) => ({ target: { level: 'municipality', id: m.id }, municipalityId: m.id, regionId: m.regionId }))
+                : [{ target: { level: 'coordinator', id: owner.id }, municipalityId: parties.municipalityId, regionId: parties.regionId }];
+          const dates = occurrences(assignment.schedule, draft.period);
+          const slots = dates.length > 0 ? dates : [{ start: null, due: null }];
+          for (const t of targets) {
+            for (const slot of slots) {
+              const key = `${itemId}|${t.target.level}:${t.target.id}|${slot.due ?? '-'}`;
+              wanted.push({ roadmapId: roadmap.id, itemId, ...t, key, due: slot.due, start: slot.start });
+            }
+          }
+        }
+      }
+      const existing = await repo.taskKeys(roadmap.id);
+      const wantedKeys = new Set(wanted.map((t) => t.key));
+      const createdTasks = await repo.insertTasks(dedupe(wanted.filter((t) => !existing.has(t.key))));
+      const obsolete = [...existing].filter(([key, t]) => !wantedKeys.has(key) && (t.status === 'open' || t.status === 'returned')).map(([, t]) => t.id);
+      await repo.deleteTasks(obsolete);
+      return {
+        roadmap,
+        created,
+        items: { added: draft.items.filter((i) => !before.has(i.key)).length, updated: draft.items.filter((i) => before.has(i.key)).length, removed: removedItems.length },
+        tasks: { created: createdTasks, removed: obsolete.length, kept: existing.size - obsolete.length },
+      };
+    },
+
+    findRoadmap(owner: Scope, title: string): Promise<Roadmap | null> {
+      return repo.findRoadmap(owner.id, nameKey(title) || 'roadmap');
+    },
+
+    roadmapsOf(ownerIds: string[]): Promise<Roadmap[]> {
+      return repo.roadmapsOf(ownerIds);
+    },
+
+    itemsOf: repo.itemsOf,
+    tasksOfRoadmap: repo.tasksOfRoadmap,
+
+    /** A party's tasks with their items: overdue and soonest first, open-ended ones last. */
+    async tasksOf(targetId: string, statuses?: Task['status'][]): Promise<{ task: Task; item: RoadmapItem }[]> {
+      const tasks = await repo.tasksOf(targetId, statuses ? { statuses } : {});
+      const items = await repo.itemsByIds(tasks.map((t) => t.itemId));
+      return tasks
+        .filter((t) => items.has(t.itemId))
+        .map((task) => ({ task, item: items.get(task.itemId)! }))
+        .sort((a, b) => (a.task.due ?? '9999').localeCompare(b.task.due ?? '9999') || a.item.position - b.item.position);
+    },
+
+    /** One task of this party, with its item and roadmap; null for anyone else's (a guessed id finds nothing). */
+    async taskOf(targetId: string, taskId: string): Promise<{ task: Task; item: RoadmapItem; roadmap: Roadmap } | null> {
+      const task = await repo.getTask(taskId);
+      if (!task || task.target.id !== targetId) return null;
+      const [item, roadmap] = await Promise.all([repo.getItem(task.roadmapId, task.itemId), repo.getRoadmap(task.roadmapId)]);
+      return item && roadmap ? { task, item, roadmap } : null;
+    },
+
+    /**
+     * A party marks a task done with evidence. An item that expects a document (its «Вид документа») needs a file
+     * or a link; a comment alone is not enough for it.
+     */
+    async submit(targetId: string, taskId: string, evidence: Evidence[], actor: number): Promise<SubmitResult> {
+      const found = await this.taskOf(targetId, taskId);
+      if (!found) return { status: 'not_found' };
+      if (found.item.documentKind.trim() && !evidence.some((e) => e.kind === 'file' || e.kind === 'link')) return { status: 'needs_document' };
+      if (evidence.length === 0) return { status: 'needs_document' };
+      const task = await repo.moveTask(taskId, targetId, ['open', 'returned'], 'submitted', { submissions: { at: clock(), by: actor, evidence } });
+      return task ? { status: 'submitted', task } : { status: 'not_open' };
+    },
+
+    /** A coordinator accepts a submitted task or returns it with a reason (it opens again). */
+    async review(scope: Scope, taskId: string, decision: 'accepted' | 'returned', actor: number, reason?: string): Promise<ReviewResult> {
+      const task = await repo.getTask(taskId);
+      const roadmap = task ? await repo.getRoadmap(task.roadmapId) : null;
+      if (!task || !roadmap || !reaches(scope, roadmap, task)) return { status: 'not_found' };
+      const to = decision === 'accepted' ? 'accepted' : 'returned';
+      const moved = await repo.moveTask(taskId, task.target.id, ['submitted'], to, { reviews: { at: clock(), by: actor, decision, ...(reason ? { reason } : {}) } });
+      return moved ? { status: 'done', task: moved } : { status: 'not_submitted' };
+    },
+
+    /** A task with its item and roadmap, for a coordinator whose territory it is in; null for anyone else. */
+    async taskForReview(scope: Scope, taskId: string): Promise<{ task: Task; item: RoadmapItem; roadmap: Roadmap } | null> {
+      const task = await repo.getTask(taskId);
+      const roadmap = task ? await repo.getRoadmap(task.roadmapId) : null;
+      if (!task || !roadmap || !reaches(scope, roadmap, task)) return null;
+      const item = await repo.getItem(task.roadmapId, task.itemId);
+      return item ? { task, item, roadmap } : null;
+    },
+  };
+}
+
+/** One task per key: an item naming the same party twice (two parts, the same deadline) gets one task. */
+function dedupe(tasks: NewTask[]): NewTask[] {
+  const seen = new Set<string>();
+  return tasks.filter((t) => (seen.has(t.key) ? false : (seen.add(t.key), true)));
+}
+
+export type RoadmapService = ReturnType<typeof createRoadmapService>;
