@@ -11,6 +11,8 @@ import { COUNTS_DIALOGUE, createCountsConversation } from './conversations/count
 import { createEndPairConversation, END_PAIR } from './conversations/end-pair';
 import { createOnboardingConversation, ONBOARDING } from './conversations/onboarding';
 import { createPairConversation, PAIR_DIALOGUE } from './conversations/pair';
+import { createReviewReturnConversation, REVIEW_RETURN } from './conversations/review-return';
+import { createTaskDoneConversation, TASK_DONE } from './conversations/task-done';
 import { cancelFeature } from './features/cancel';
 import { helpFeature } from './features/help';
 import { inviteFeature } from './features/invite';
@@ -22,6 +24,8 @@ import { mentorsFeature } from './features/mentors';
 import { orgsFeature } from './features/orgs';
 import { registerConsentFeature } from './features/register-consent';
 import { registerFilesFeature } from './features/register-files';
+import { reviewFeature } from './features/review';
+import { tasksFeature } from './features/tasks';
 import { startFeature } from './features/start';
 import { unhandledFeature } from './features/unhandled';
 import { attachContext, logUpdates } from './middlewares/context';
@@ -107,8 +111,11 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createPairConversation(deps), { id: PAIR_DIALOGUE }));
   chat.use(createConversation(createEndPairConversation(deps), { id: END_PAIR }));
   chat.use(createConversation(createCountsConversation(deps), { id: COUNTS_DIALOGUE }));
+  chat.use(createConversation(createTaskDoneConversation(deps), { id: TASK_DONE }));
+  chat.use(createConversation(createReviewReturnConversation(deps), { id: REVIEW_RETURN }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
   chat.use(mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
+  chat.use(tasksFeature(), reviewFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

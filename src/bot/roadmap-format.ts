@@ -1,5 +1,5 @@
 import type { Schedule } from '../domain/roadmap/deadline';
-import type { Assignment, ItemDraft } from '../domain/roadmap/roadmap.types';
+import type { Assignment, Evidence, ItemDraft, Roadmap, RoadmapItem, Task } from '../domain/roadmap/roadmap.types';
 import type { TFunction } from './i18n';
 
 /** 2021-03-31 → 31.03.2021. */
@@ -42,3 +42,53 @@ export function itemLine(t: TFunction, item: ItemDraft): string {
 
 export const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Whole days from `from` to `to` (YYYY-MM-DD), negative when `to` is earlier. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** The mark a task shows in a list: overdue, due within a week, waiting, returned, on review, done. */
+export function taskMark(task: Pick<Task, 'status' | 'due'>, today: string): string {
+  if (task.status === 'accepted') return '✅';
+  if (task.status === 'submitted') return '🕓';
+  if (task.status === 'returned') return '↩️';
+  if (task.due && task.due < today) return '🔴';
+  if (task.due && daysBetween(today, task.due) <= 7) return '🟡';
+  return '⚪';
+}
+
+/** «до 31.03.2021, просрочено на 3 дн.» / «до 31.03.2021, осталось 5 дн.» / «без срока». */
+export function dueText(t: TFunction, due: string | null, today: string): string {
+  if (!due) return t('tasks.no_due');
+  const days = daysBetween(today, due);
+  if (days < 0) return t('tasks.overdue', { due: showDate(due), days: -days });
+  if (days === 0) return t('tasks.due_today', { due: showDate(due) });
+  return t('tasks.due_in', { due: showDate(due), days });
+}
+
+/** A task's card: what, in which roadmap, by when, which document, and where it stands. */
+export function taskCardText(t: TFunction, found: { task: Task; item: RoadmapItem; roadmap: Roadmap }, today: string, party?: string): string {
+  const { task, item, roadmap } = found;
+  const lastReview = task.reviews.at(-1);
+  const lines = [
+    t('tasks.card.roadmap', { title: clip(oneLine(roadmap.title), 200) }),
+    ...(item.section ? [t('tasks.card.section', { section: clip(oneLine(item.section), 200) })] : []),
+    t('tasks.card.item', { number: item.number.replace(/\.$/, ''), name: item.name }),
+    ...(party ? [t('tasks.card.party', { party })] : []),
+    t('tasks.card.due', { due: dueText(t, task.due, today) }),
+    t('tasks.card.document', { document: item.documentKind.trim() ? oneLine(item.documentKind) : t('tasks.card.no_document') }),
+    t('tasks.card.status', { status: `${taskMark(task, today)} ${t(`tasks.status.${task.status}`)}` }),
+  ];
+  if (task.status === 'returned' && lastReview?.reason) lines.push(t('tasks.card.returned_reason', { reason: lastReview.reason }));
+  return lines.join('\n');
+}
+
+/** The evidence of the last submission, one line each (files are sent separately). */
+export function evidenceLines(t: TFunction, evidence: Evidence[]): string[] {
+  return evidence.map((e) => {
+    if (e.kind === 'file') return t('tasks.evidence.file', { name: e.fileName ?? 'файл', size: e.fileSize ? `${Math.max(1, Math.round(e.fileSize / 1024))} КБ` : '—' });
+    if (e.kind === 'link') return t('tasks.evidence.link', { url: e.url });
+    return t('tasks.evidence.comment', { text: e.text });
+  });
+}

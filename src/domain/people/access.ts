@@ -6,7 +6,7 @@ import type { User } from './people.types';
  */
 export type Actor = 'guest' | 'head' | 'curator' | 'coordinator' | 'admin';
 
-export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators'] as const;
+export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const ACCESS: Record<Command, readonly Actor[]> = {
@@ -25,6 +25,9 @@ export const ACCESS: Record<Command, readonly Actor[]> = {
   export: ['head', 'curator', 'coordinator', 'admin'],
   // Only the head decides who keeps the register with them.
   curators: ['head'],
+  // Roadmap tasks: a school's (its head and curators) or a coordinator's own; coordinators review what came in.
+  tasks: ['head', 'curator', 'coordinator'],
+  review: ['coordinator'],
 };
 
 /** Every actor a user acts as: an operator who also coordinates a municipality is both. */
@@ -44,7 +47,7 @@ export function canUse(command: Command, user: User | null | undefined): boolean
 
 /** The commands a user's Telegram menu shows, in menu order. */
 export function menuCommands(user: User | null | undefined): Command[] {
-  const order: Command[] = ['mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
+  const order: Command[] = ['tasks', 'review', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
   const available = order.filter((c) => canUse(c, user));
   return actorsOf(user).includes('guest') ? ['start', ...available] : available;
 }
@@ -52,4 +55,12 @@ export function menuCommands(user: User | null | undefined): Command[] {
 /** Does this person keep the register of this school: its head or its mentoring curator. */
 export function keepsRegisterOf(user: User | null | undefined, schoolId: string): boolean {
   return (user?.role === 'head' || user?.role === 'curator') && user.scope?.level === 'organization' && user.scope.id === schoolId;
+}
+
+/** Whose roadmap tasks this person works on: their school (head, curator) or their territory (coordinator). */
+export function taskPartyOf(user: User | null | undefined): string | null {
+  if (!user?.scope) return null;
+  if ((user.role === 'head' || user.role === 'curator') && user.scope.level === 'organization') return user.scope.id;
+  if (user.role === 'coordinator') return user.scope.id;
+  return null;
 }

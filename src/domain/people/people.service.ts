@@ -180,6 +180,11 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
       return peopleOf(organizationIds, 'head');
     },
 
+    /** Everyone the bot knows in one scope (an organization's head and curators, a territory's coordinators). */
+    usersIn(scopeId: string): Promise<User[]> {
+      return repo.usersInScope(scopeId);
+    },
+
     /** The people of one school in the bot: its head(s) and its mentoring curators. */
     async schoolPeople(schoolId: string): Promise<{ heads: User[]; curators: User[] }> {
       const users = await repo.usersInScope(schoolId);

@@ -135,7 +135,13 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       if (found.item.documentKind.trim() && !evidence.some((e) => e.kind === 'file' || e.kind === 'link')) return { status: 'needs_document' };
       if (evidence.length === 0) return { status: 'needs_document' };
       const task = await repo.moveTask(taskId, targetId, ['open', 'returned'], 'submitted', { submissions: { at: clock(), by: actor, evidence } });
-      return task ? { status: 'submitted', task } : { status: 'not_open' };
+      if (!task) return { status: 'not_open' };
+      // A coordinator's own task is confirmed by the coordinator's own evidence: nobody above reviews it in the bot.
+      if (task.target.level === 'coordinator') {
+        const accepted = await repo.moveTask(taskId, targetId, ['submitted'], 'accepted', { reviews: { at: clock(), by: actor, decision: 'accepted' } });
+        return { status: 'submitted', task: accepted ?? task };
+      }
+      return { status: 'submitted', task };
     },
 
     /** A coordinator accepts a submitted task or returns it with a reason (it opens again). */
@@ -146,6 +152,19 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       const to = decision === 'accepted' ? 'accepted' : 'returned';
       const moved = await repo.moveTask(taskId, task.target.id, ['submitted'], to, { reviews: { at: clock(), by: actor, decision, ...(reason ? { reason } : {}) } });
       return moved ? { status: 'done', task: moved } : { status: 'not_submitted' };
+    },
+
+    /** What waits for this coordinator's review: submitted tasks of the roadmaps their scope owns, oldest first. */
+    async reviewQueue(scope: Scope): Promise<{ task: Task; item: RoadmapItem; roadmap: Roadmap }[]> {
+      const roadmaps = await repo.roadmapsOf([scope.id]);
+      const out: { task: Task; item: RoadmapItem; roadmap: Roadmap }[] = [];
+      for (const roadmap of roadmaps) {
+        const tasks = await repo.tasksOfRoadmap(roadmap.id, ['submitted']);
+        const items = await repo.itemsByIds(tasks.map((t) => t.itemId));
+        for (const task of tasks) if (items.has(task.itemId)) out.push({ task, item: items.get(task.itemId)!, roadmap });
+      }
+      const submittedAt = (t: Task) => t.submissions.at(-1)?.at.getTime() ?? 0;
+      return out.sort((a, b) => submittedAt(a.task) - submittedAt(b.task));
     },
 
     /** A task with its item and roadmap, for a coordinator whose territory it is in; null for anyone else. */

@@ -1,0 +1,100 @@
+import { Composer, InlineKeyboard } from 'grammy';
+import { taskPartyOf } from '../../domain/people/access';
+import { todayIn } from '../../domain/register/register-input';
+import type { BotContext } from '../context';
+import { TASK_DONE, type TaskDoneArgs } from '../conversations/task-done';
+import { allow } from '../middlewares/access';
+import { clip, oneLine, showDate, taskCardText, taskMark } from '../roadmap-format';
+
+const PAGE_SIZE = 8;
+
+/** The person's calendar day, in the time zone of their school or territory. */
+export async function partyToday(ctx: BotContext): Promise<string> {
+  const view = ctx.user?.scope ? await ctx.services.territory.describeScope(ctx.user.scope) : null;
+  return todayIn(view?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+}
+
+async function renderList(ctx: BotContext, party: string, page: number) {
+  const today = await partyToday(ctx);
+  const all = await ctx.services.roadmap.tasksOf(party, ['open', 'returned', 'submitted']);
+  const done = (await ctx.services.roadmap.tasksOf(party, ['accepted'])).length;
+  // Overdue first, then by due date; open-ended last (the service already sorts by due).
+  const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
+  const current = Math.min(Math.max(page, 0), pages - 1);
+  const keyboard = new InlineKeyboard();
+  for (const { task, item } of all.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE)) {
+    const due = task.due ? showDate(task.due) : ctx.t('tasks.no_due_short');
+    keyboard.text(`${taskMark(task, today)} ${due} · ${clip(oneLine(`${item.number.replace(/\.$/, '')} ${item.name}`), 48)}`, `task:c:${task.id}`).row();
+  }
+  if (current > 0) keyboard.text(ctx.t('register.list.prev'), `task:l:${current - 1}`);
+  if (current + 1 < pages) keyboard.text(ctx.t('register.list.next'), `task:l:${current + 1}`);
+  const overdue = all.filter((x) => x.task.status !== 'submitted' && x.task.due && x.task.due < today).length;
+  const text =
+    all.length === 0
+      ? ctx.t('tasks.list.empty', { done })
+      : ctx.t('tasks.list.header', { open: all.length, overdue, done, page: current + 1, pages }) + `\n${ctx.t('tasks.list.legend')}`;
+  return { text, keyboard };
+}
+
+async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
+  if (ctx.callbackQuery?.message) {
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(async (err: unknown) => {
+      if (!String(err).includes('message is not modified')) await ctx.reply(text, { reply_markup: keyboard });
+    });
+  } else {
+    await ctx.reply(text, { reply_markup: keyboard });
+  }
+}
+
+/**
+ * /tasks: the roadmap tasks of a school (its head and curators) or of a coordinator, overdue and soonest first,
+ * each opening a card with «Отметить выполненным». Every callback takes the party from the person, never from the
+ * button, so a guessed task id of another school shows nothing.
+ */
+export function tasksFeature(): Composer<BotContext> {
+  const feature = new Composer<BotContext>();
+
+  feature.command('tasks', allow('tasks'), async (ctx) => {
+    const party = taskPartyOf(ctx.user);
+    if (!party) return ctx.reply(ctx.t('register.list.no_school'));
+    const { text, keyboard } = await renderList(ctx, party, 0);
+    await ctx.reply(text, { reply_markup: keyboard });
+  });
+
+  feature.callbackQuery(/^task:l:(\d+)$/, async (ctx) => {
+    const party = taskPartyOf(ctx.user);
+    if (!party) return ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
+    const { text, keyboard } = await renderList(ctx, party, Number(ctx.match[1]));
+    await show(ctx, text, keyboard);
+  });
+
+  feature.callbackQuery(/^task:c:([0-9a-f]{24})$/, async (ctx) => {
+    const party = taskPartyOf(ctx.user);
+    const found = party ? await ctx.services.roadmap.taskOf(party, ctx.match[1]!) : null;
+    if (!party || !found) return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_found'), show_alert: true });
+    const keyboard = new InlineKeyboard();
+    if (found.task.status === 'open' || found.task.status === 'returned') keyboard.text(ctx.t('tasks.buttons.done'), `task:d:${found.task.id}`).row();
+    keyboard.text(ctx.t('tasks.buttons.list'), 'task:l:0');
+    await show(ctx, taskCardText(ctx.t, found, await partyToday(ctx)), keyboard);
+  });
+
+  feature.callbackQuery(/^task:d:([0-9a-f]{24})$/, async (ctx) => {
+    const party = taskPartyOf(ctx.user);
+    const found = party ? await ctx.services.roadmap.taskOf(party, ctx.match[1]!) : null;
+    if (!party || !found) return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_found'), show_alert: true });
+    if (found.task.status !== 'open' && found.task.status !== 'returned') return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_open'), show_alert: true });
+    await ctx.answerCallbackQuery();
+    const args: TaskDoneArgs = {
+      language: ctx.language,
+      taskId: found.task.id,
+      party,
+      title: `${found.item.number.replace(/\.$/, '')} ${clip(oneLine(found.item.name), 200)}`,
+      documentRequired: found.item.documentKind.trim() !== '',
+    };
+    await ctx.conversation.exitAll();
+    await ctx.conversation.enter(TASK_DONE, args);
+  });
+
+  return feature;
+}
