@@ -12,6 +12,7 @@ import { createEndPairConversation, END_PAIR } from './conversations/end-pair';
 import { createOnboardingConversation, ONBOARDING } from './conversations/onboarding';
 import { createPairConversation, PAIR_DIALOGUE } from './conversations/pair';
 import { createReviewReturnConversation, REVIEW_RETURN } from './conversations/review-return';
+import { createRoadmapImportConversation, ROADMAP_IMPORT } from './conversations/roadmap-import';
 import { createTaskDoneConversation, TASK_DONE } from './conversations/task-done';
 import { cancelFeature } from './features/cancel';
 import { helpFeature } from './features/help';
@@ -25,6 +26,7 @@ import { orgsFeature } from './features/orgs';
 import { registerConsentFeature } from './features/register-consent';
 import { registerFilesFeature } from './features/register-files';
 import { reviewFeature } from './features/review';
+import { roadmapFilesFeature } from './features/roadmap-files';
 import { tasksFeature } from './features/tasks';
 import { startFeature } from './features/start';
 import { unhandledFeature } from './features/unhandled';
@@ -113,8 +115,9 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createCountsConversation(deps), { id: COUNTS_DIALOGUE }));
   chat.use(createConversation(createTaskDoneConversation(deps), { id: TASK_DONE }));
   chat.use(createConversation(createReviewReturnConversation(deps), { id: REVIEW_RETURN }));
+  chat.use(createConversation(createRoadmapImportConversation(deps), { id: ROADMAP_IMPORT }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
-  chat.use(mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
+  chat.use(roadmapFilesFeature(), mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
   chat.use(tasksFeature(), reviewFeature());
   chat.use(unhandledFeature()); // 11
   return bot;

@@ -71,6 +71,8 @@ export function draftItem(item: ParsedItem, context: { ownerLevel: ScopeLevel; p
     section: item.section,
     sectionNumber: item.sectionNumber,
     name: item.name,
+    deadline: item.deadline,
+    responsible: item.responsible,
     documentKind: item.documentKind,
     result: item.result,
     assignments,
@@ -90,4 +92,36 @@ export function draftRoadmap(
     sections: parsed.sections.length,
     items: parsed.items.map((item) => draftItem(item, context)),
   };
+}
+
+type DraftContext = { ownerLevel: ScopeLevel; period: { start: string; end: string }; referenceDate: string };
+
+function gapsOf(item: Pick<ItemDraft, 'assignments' | 'deadline'>, context: DraftContext): ItemDraft['gaps'] {
+  const gaps: ItemDraft['gaps'] = [];
+  const schedules = item.assignments.length > 0 ? item.assignments.map((a) => a.schedule) : [parseDeadline(item.deadline, { period: context.period, ref: context.referenceDate })];
+  if (schedules.some((s) => s.kind === 'unknown')) gaps.push('deadline');
+  if (item.assignments.length === 0) gaps.push('responsible');
+  return gaps;
+}
+
+/** The item with a deadline a person gave: every party of it gets that deadline. Null when it cannot be read. */
+export function withDeadline(item: ItemDraft, phrase: string, context: DraftContext): ItemDraft | null {
+  const schedule = parseDeadline(phrase, { period: context.period, ref: context.referenceDate });
+  if (schedule.kind === 'unknown') return null;
+  const assignments = item.assignments.map((a) => ({ ...a, deadline: phrase, schedule }));
+  const next = { ...item, deadline: phrase, assignments };
+  return { ...next, gaps: gapsOf(next, context) };
+}
+
+/** The item with the responsible a person chose: each organization, each municipality, or the coordinators. */
+export function withResponsible(item: ItemDraft, target: TargetKind, who: string, context: DraftContext): ItemDraft {
+  const deadline = item.assignments[0]?.deadline ?? item.deadline;
+  const schedule = item.assignments[0]?.schedule ?? parseDeadline(deadline, { period: context.period, ref: context.referenceDate });
+  const next = { ...item, responsible: who, assignments: [{ target, who, deadline, schedule }] };
+  return { ...next, gaps: gapsOf(next, context) };
+}
+
+/** A new item a coordinator writes in the bot: its deadline and responsible read like a document's. */
+export function newItem(input: { number: string; section: string | null; name: string; deadline: string; responsible: string; documentKind: string }, context: DraftContext): ItemDraft {
+  return draftItem({ ...input, sectionNumber: null, result: '', parts: null, sourceRows: [] }, context);
 }

@@ -286,7 +286,8 @@ export function parseRoadmap(doc: RoadmapDocument, options: { columns?: Partial<
     );
     const headers = table.rows[headerRow] ?? [];
     if (!options.columns) return { error: 'unknown_columns', headers };
-    columns = { ...options.columns };
+    // What the person said wins; headers that are known (such as «№ п/п») still count for the rest.
+    columns = { ...detectColumns(headers), ...options.columns };
   }
   const width = Math.max(0, ...table.rows.map((r) => r.length));
   for (const key of Object.keys(columns) as ColumnKey[]) {

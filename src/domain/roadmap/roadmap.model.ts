@@ -22,6 +22,8 @@ export interface ItemDoc {
   section: string | null;
   sectionNumber: string | null;
   name: string;
+  deadline: string;
+  responsible: string;
   documentKind: string;
   result: string;
   /** Assignments with their schedules, as JSON text (FerretDB reads a document slower the more fields it has). */
@@ -71,6 +73,8 @@ const itemSchema = new Schema<ItemDoc>(
     section: String,
     sectionNumber: String,
     name: { type: String, required: true },
+    deadline: String,
+    responsible: String,
     documentKind: String,
     result: String,
     assignments: String,

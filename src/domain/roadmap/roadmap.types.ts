@@ -23,6 +23,9 @@ export interface ItemDraft {
   section: string | null;
   sectionNumber: string | null;
   name: string;
+  /** The deadline and the responsible as the document words them (each assignment has its own reading). */
+  deadline: string;
+  responsible: string;
   documentKind: string;
   result: string;
   assignments: Assignment[];
