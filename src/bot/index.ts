@@ -12,6 +12,7 @@ import { createEndPairConversation, END_PAIR } from './conversations/end-pair';
 import { createOnboardingConversation, ONBOARDING } from './conversations/onboarding';
 import { createPairConversation, PAIR_DIALOGUE } from './conversations/pair';
 import { createReviewReturnConversation, REVIEW_RETURN } from './conversations/review-return';
+import { createRoadmapEditConversation, ROADMAP_EDIT } from './conversations/roadmap-edit';
 import { createRoadmapImportConversation, ROADMAP_IMPORT } from './conversations/roadmap-import';
 import { createTaskDoneConversation, TASK_DONE } from './conversations/task-done';
 import { cancelFeature } from './features/cancel';
@@ -26,6 +27,7 @@ import { orgsFeature } from './features/orgs';
 import { registerConsentFeature } from './features/register-consent';
 import { registerFilesFeature } from './features/register-files';
 import { reviewFeature } from './features/review';
+import { roadmapFeature } from './features/roadmap';
 import { roadmapFilesFeature } from './features/roadmap-files';
 import { tasksFeature } from './features/tasks';
 import { startFeature } from './features/start';
@@ -116,9 +118,10 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createTaskDoneConversation(deps), { id: TASK_DONE }));
   chat.use(createConversation(createReviewReturnConversation(deps), { id: REVIEW_RETURN }));
   chat.use(createConversation(createRoadmapImportConversation(deps), { id: ROADMAP_IMPORT }));
+  chat.use(createConversation(createRoadmapEditConversation(deps), { id: ROADMAP_EDIT }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
   chat.use(roadmapFilesFeature(), mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
-  chat.use(tasksFeature(), reviewFeature());
+  chat.use(tasksFeature(), reviewFeature(), roadmapFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

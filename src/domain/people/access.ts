@@ -6,7 +6,7 @@ import type { User } from './people.types';
  */
 export type Actor = 'guest' | 'head' | 'curator' | 'coordinator' | 'admin';
 
-export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review'] as const;
+export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const ACCESS: Record<Command, readonly Actor[]> = {
@@ -28,6 +28,7 @@ export const ACCESS: Record<Command, readonly Actor[]> = {
   // Roadmap tasks: a school's (its head and curators) or a coordinator's own; coordinators review what came in.
   tasks: ['head', 'curator', 'coordinator'],
   review: ['coordinator'],
+  roadmap: ['coordinator'],
 };
 
 /** Every actor a user acts as: an operator who also coordinates a municipality is both. */
@@ -47,7 +48,7 @@ export function canUse(command: Command, user: User | null | undefined): boolean
 
 /** The commands a user's Telegram menu shows, in menu order. */
 export function menuCommands(user: User | null | undefined): Command[] {
-  const order: Command[] = ['tasks', 'review', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
+  const order: Command[] = ['tasks', 'review', 'roadmap', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
   const available = order.filter((c) => canUse(c, user));
   return actorsOf(user).includes('guest') ? ['start', ...available] : available;
 }

@@ -96,6 +96,34 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       };
     },
 
+    /** A roadmap of this owner (a guessed id of another territory's finds nothing). */
+    async ownRoadmap(ownerId: string, roadmapId: string): Promise<Roadmap | null> {
+      const roadmap = await repo.getRoadmap(roadmapId);
+      return roadmap && roadmap.owner.id === ownerId ? roadmap : null;
+    },
+
+    /** Items of a roadmap as drafts, to change one and publish them again. */
+    async draftOf(roadmap: Roadmap): Promise<RoadmapDraft> {
+      const items = await repo.itemsOf(roadmap.id);
+      return {
+        title: roadmap.title,
+        period: roadmap.period,
+        referenceDate: roadmap.referenceDate,
+        sections: new Set(items.map((i) => i.section).filter(Boolean)).size,
+        items: items.map(({ id: _id, roadmapId: _roadmap, position: _position, ...draft }) => draft),
+      };
+    },
+
+    /** How the tasks of a roadmap stand: by status, and how many are overdue on `today`. */
+    async taskStats(roadmapId: string, today: string): Promise<Record<Task['status'] | 'overdue', number>> {
+      const stats = { open: 0, returned: 0, submitted: 0, accepted: 0, overdue: 0 };
+      for (const task of await repo.tasksOfRoadmap(roadmapId)) {
+        stats[task.status]++;
+        if ((task.status === 'open' || task.status === 'returned') && task.due && task.due < today) stats.overdue++;
+      }
+      return stats;
+    },
+
     findRoadmap(owner: Scope, title: string): Promise<Roadmap | null> {
       return repo.findRoadmap(owner.id, nameKey(title) || 'roadmap');
     },
