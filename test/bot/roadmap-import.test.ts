@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { User as TgUser } from 'grammy/types';
+import { readRoadmapDocument } from '../../src/domain/roadmap/roadmap-file';
+import { buildDocx, preambleParagraphs } from '../helpers/docx';
 import { callbackUpdate, documentUpdate, filePathOf, person, photoUpdate } from '../helpers/fake-telegram';
 import { createHarness, type Harness } from '../helpers/harness';
 import { seedTerritory } from '../helpers/services';
@@ -110,6 +112,22 @@ describe('a coordinator imports a roadmap by sending the file to the bot', () =>
     const tasks = await h.services.roadmap.tasksOf(territory.school1.id);
     expect(tasks.filter((x) => x.item.name === 'Анализ работы за год').map((x) => x.task.due)).toEqual(['2026-05-31']);
     expect(tasks.filter((x) => x.item.name === 'Заседание школы наставничества').map((x) => x.task.due)).toEqual(['2025-10-01']);
+  });
+
+  it('a DOCX roadmap (seed 003 as Word would have it) imports for a region, with item 8’s two deadlines', async () => {
+    const irkutskCoordinator = person(9904);
+    await h.register(irkutskCoordinator, 'coordinator', { level: 'region', id: territory.irkutsk.id });
+    const text = await readRoadmapDocument('003.txt', await seed('003_21b4394417a6f63c.txt'));
+    if (!text.ok) throw new Error('seed 003 not read');
+    const docx = await buildDocx({ paragraphs: preambleParagraphs(text.document.textBefore), title: text.document.title, tables: [text.document.tables[0]!.rows] });
+    await send(irkutskCoordinator, 'Дорожная карта РА.docx', docx);
+    expect(last(irkutskCoordinator)).toContain('Найдено 29 мероприятий');
+    await press(irkutskCoordinator, 'Опубликовать');
+    const tasks = await h.services.roadmap.tasksOf(territory.bodaibo.id);
+    const item8 = tasks.filter((x) => x.item.name.startsWith('Разработка и утверждение дорожных карт'));
+    expect(item8.map((x) => x.task.due)).toEqual(['2020-08-10']);
+    const schoolItem8 = (await h.services.roadmap.tasksOf(territory.school1.id)).filter((x) => x.item.name.startsWith('Разработка и утверждение дорожных карт'));
+    expect(schoolItem8.map((x) => x.task.due)).toEqual(['2020-08-20']);
   });
 
   it('answers a photo, a PDF, a file over 20 MB and a document without a table with what to send instead', async () => {

@@ -54,6 +54,13 @@ describe('roadmaps: import from the command line, publish, fan out into tasks, s
     const siteTasks = tasks.filter((t) => t.itemId === site.id);
     expect(siteTasks.filter((t) => t.target.level === 'organization').map((t) => t.due)).toEqual(Array(5).fill('2021-09-30'));
     expect(siteTasks.filter((t) => t.target.level === 'coordinator')).toHaveLength(1);
+    // Item III.2 names one school: МКУ «Ресурсный центр» (the coordinator) and that school get it, the others do not.
+    const pedClass = items.find((i) => i.name.startsWith('Реализация муниципального проекта «Педагогический класс»'))!;
+    const school3 = schools.find((s) => s.shortName === 'МКОУ «СОШ № 3 г. Бодайбо»')!;
+    expect(tasks.filter((t) => t.itemId === pedClass.id).map((t) => t.target)).toEqual(
+      expect.arrayContaining([{ level: 'coordinator', id: bodaibo.id }, { level: 'organization', id: school3.id }]),
+    );
+    expect(tasks.filter((t) => t.itemId === pedClass.id)).toHaveLength(2);
     // Item IV.2 «Ежегодно»: one task per occurrence, the end of each year from 2021 to 2024.
     const yearly = items.find((i) => i.name.startsWith('Участие в региональных мероприятиях'))!;
     const school = schools[0]!;

@@ -67,12 +67,17 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       for (const item of draft.items) {
         const itemId = ids.get(item.key)!;
         for (const assignment of item.assignments) {
+          const orgTarget = (o: Organization) => ({ target: { level: 'organization', id: o.id } as TaskTarget, municipalityId: o.municipalityId, regionId: o.regionId });
           const targets: { target: TaskTarget; municipalityId?: string; regionId: string }[] =
             assignment.target === 'organizations'
-              ? parties.organizations.map((o) => ({ target: { level: 'organization', id: o.id }, municipalityId: o.municipalityId, regionId: o.regionId }))
+              ? parties.organizations.map(orgTarget)
               : assignment.target === 'municipalities'
                 ? parties.municipalities.map((m) => ({ target: { level: 'municipality', id: m.id }, municipalityId: m.id, regionId: m.regionId }))
-                : [{ target: { level: 'coordinator', id: owner.id }, municipalityId: parties.municipalityId, regionId: parties.regionId }];
+                : [
+                    { target: { level: 'coordinator', id: owner.id }, municipalityId: parties.municipalityId, regionId: parties.regionId },
+                    // A school the item names by its name («МКОУ «СОШ № 3 г. Бодайбо»») gets the task too.
+                    ...namedIn(assignment.who, parties.organizations).map(orgTarget),
+                  ];
           const dates = occurrences(assignment.schedule, draft.period);
           const slots = dates.length > 0 ? dates : [{ start: null, due: null }];
           for (const t of targets) {
@@ -204,6 +209,15 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       return item ? { task, item, roadmap } : null;
     },
   };
+}
+
+/** The organizations of the territory a responsible text names by their short or full name. */
+function namedIn(who: string, organizations: Organization[]): Organization[] {
+  const text = nameKey(who);
+  return organizations.filter((o) => {
+    const short = nameKey(o.shortName);
+    return (short.length >= 6 && text.includes(short)) || text.includes(nameKey(o.fullName));
+  });
 }
 
 /** One task per key: an item naming the same party twice (two parts, the same deadline) gets one task. */
