@@ -1,3 +1,4 @@
+import type { InlineKeyboard } from 'grammy';
 import type { z } from 'zod';
 import { keepsRegisterOf } from '../../domain/people/access';
 import { parseInput } from '../../domain/people/onboarding-input';
@@ -79,4 +80,41 @@ export function guardedStep<T>(
 /** The localized answer to a failed step: access lost, or an apology with the error id. */
 export function failedStepText(t: TFunction, outcome: { denied: true } | { errorId: string }): string {
   return 'denied' in outcome ? t('access.denied') : t('errors.generic', { id: outcome.errorId });
+}
+
+/**
+ * Sends a question with buttons and waits for a press on one of them, or, when `read` is given, for a text it
+ * accepts (a text it refuses gets the localized `retryKey` and the question stays open). Stale buttons and
+ * anything else get a short reason. A command ends the dialogue.
+ */
+export async function askChoice<T = never>(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: TFunction,
+  question: string,
+  keyboard: InlineKeyboard,
+  read?: { parse: (text: string) => T | null; retryKey: string },
+): Promise<{ data: string } | { value: T }> {
+  const message = await ctx.reply(question, { reply_markup: keyboard });
+  for (;;) {
+    const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
+    if (answer.callbackQuery) {
+      const data = answer.callbackQuery.data;
+      if (!data || answer.callbackQuery.message?.message_id !== message.message_id) {
+        await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
+        continue;
+      }
+      await answer.answerCallbackQuery();
+      await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      return { data };
+    }
+    const text = answer.message?.text?.trim();
+    if (read && text) {
+      const value = read.parse(text);
+      if (value !== null) return { value };
+      await answer.reply(t(read.retryKey));
+      continue;
+    }
+    await answer.reply(t('register.pair.use_buttons'));
+  }
 }

@@ -10,7 +10,7 @@ import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator, type TFunction } from '../i18n';
 import { scheduleText } from '../roadmap-format';
-import { askText, failedStepText, guardedStep, waitInDialogue } from './ask';
+import { askChoice, askText, failedStepText, guardedStep } from './ask';
 import { periodFromText } from './roadmap-import';
 
 export const ROADMAP_EDIT = 'roadmap-edit';
@@ -39,31 +39,8 @@ export function createRoadmapEditConversation(deps: { services: Services; logger
     const t = translator(args.language);
     const actor = ctx.from!.id;
 
-    /** Waits for a press on one of these buttons, or for a text when `text` says how to read it. */
-    async function buttonOrText<T>(question: string, keyboard: InlineKeyboard, read?: (text: string) => T | null, retryKey?: string): Promise<{ data: string } | { value: T }> {
-      const message = await ctx.reply(question, { reply_markup: keyboard });
-      for (;;) {
-        const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-        if (answer.callbackQuery) {
-          const data = answer.callbackQuery.data;
-          if (!data || answer.callbackQuery.message?.message_id !== message.message_id) {
-            await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-            continue;
-          }
-          await answer.answerCallbackQuery();
-          await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-          return { data };
-        }
-        const text = answer.message?.text?.trim();
-        if (read && text) {
-          const value = read(text);
-          if (value !== null) return { value };
-          await answer.reply(t(retryKey ?? 'register.pair.use_buttons'));
-          continue;
-        }
-        await answer.reply(t('register.pair.use_buttons'));
-      }
-    }
+    const buttonOrText = <T>(question: string, keyboard: InlineKeyboard, parse?: (text: string) => T | null, retryKey = 'register.pair.use_buttons') =>
+      askChoice<T>(conversation, ctx, t, question, keyboard, parse ? { parse, retryKey } : undefined);
 
     /** Loads the roadmap as a draft, applies `change`, publishes; null when the roadmap or the right is gone. */
     async function save(change: (draft: RoadmapDraft) => RoadmapDraft | null, step: string) {

@@ -12,7 +12,7 @@ import type { BotConversation, ConversationContext } from '../context';
 import { chunkLines } from '../format';
 import { translator, type TFunction } from '../i18n';
 import { clip, oneLine, scheduleText, showDate, targetText } from '../roadmap-format';
-import { failedStepText, guardedStep, waitInDialogue } from './ask';
+import { askChoice, failedStepText, guardedStep } from './ask';
 
 export const ROADMAP_IMPORT = 'roadmap-import';
 
@@ -58,26 +58,11 @@ export function createRoadmapImportConversation(deps: { services: Services; logg
   return async function roadmapImport(conversation: BotConversation, ctx: ConversationContext, args: RoadmapImportArgs) {
     const t = translator(args.language);
 
-    /** Sends a question with buttons and waits for a press on it (or, with `text`, a typed answer). */
-    async function choose(question: string, keyboard: InlineKeyboard, options: { text?: boolean } = {}): Promise<{ data: string } | { text: string }> {
-      const message = await ctx.reply(question, { reply_markup: keyboard });
-      for (;;) {
-        const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-        const data = answer.callbackQuery?.data;
-        if (answer.callbackQuery) {
-          if (!data || answer.callbackQuery.message?.message_id !== message.message_id) {
-            await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-            continue;
-          }
-          await answer.answerCallbackQuery();
-          await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-          return { data };
-        }
-        const text = answer.message?.text?.trim();
-        if (options.text && text) return { text };
-        await answer.reply(t('register.pair.use_buttons'));
-      }
-    }
+    /** A question with buttons; with `text`, a typed answer comes back as it is. */
+    const choose = async (question: string, keyboard: InlineKeyboard, options: { text?: boolean } = {}): Promise<{ data: string } | { text: string }> => {
+      const answer = await askChoice(conversation, ctx, t, question, keyboard, options.text ? { parse: (text) => text, retryKey: 'register.pair.use_buttons' } : undefined);
+      return 'data' in answer ? answer : { text: answer.value };
+    };
 
     // 1. The table and its columns.
     let parsed: ParsedRoadmap | { error: 'no_table' | 'unknown_columns'; headers: string[] } = parseRoadmap(args.document);

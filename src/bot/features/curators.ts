@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { User } from '../../domain/people/people.types';
 import { setChatCommands } from '../commands';
 import type { BotContext } from '../context';
+import { showInPlace } from '../show';
 import { formatDateTime } from '../format';
 import { translator } from '../i18n';
 import { allow } from '../middlewares/access';
@@ -39,15 +40,6 @@ async function render(ctx: BotContext, schoolId: string) {
   return { text: lines.join('\n'), keyboard };
 }
 
-async function show(ctx: BotContext, text: string, keyboard?: InlineKeyboard) {
-  if (ctx.callbackQuery?.message) {
-    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(async (err: unknown) => {
-      if (!String(err).includes('message is not modified')) await ctx.reply(text, { reply_markup: keyboard });
-    });
-  } else {
-    await ctx.reply(text, { reply_markup: keyboard });
-  }
-}
 
 /** Tells the person whose role was taken away, in their language, and gives them a guest's menu at once. */
 async function tellRemoved(ctx: BotContext, removed: User, school: string) {
@@ -79,9 +71,8 @@ export function curatorsFeature(): Composer<BotContext> {
   feature.callbackQuery('cur:list', async (ctx) => {
     const schoolId = headSchool(ctx);
     if (!schoolId) return ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
-    await ctx.answerCallbackQuery();
     const { text, keyboard } = await render(ctx, schoolId);
-    await show(ctx, text, keyboard);
+    await showInPlace(ctx, text, keyboard);
   });
 
   feature.callbackQuery('cur:inv', async (ctx) => {
@@ -107,9 +98,8 @@ export function curatorsFeature(): Composer<BotContext> {
     const { curators } = await ctx.services.people.schoolPeople(schoolId);
     const curator = curators.find((c) => c.telegramId === id);
     if (!curator) return ctx.answerCallbackQuery({ text: ctx.t('curators.not_found'), show_alert: true });
-    await ctx.answerCallbackQuery();
     const keyboard = new InlineKeyboard().text(ctx.t('curators.buttons.remove_yes'), `cur:rmy:${id}`).text(ctx.t('curators.buttons.remove_no'), 'cur:list');
-    await show(ctx, ctx.t('curators.confirm_remove', { name: curator.fullName ?? '' }), keyboard);
+    await showInPlace(ctx, ctx.t('curators.confirm_remove', { name: curator.fullName ?? '' }), keyboard);
   });
 
   feature.callbackQuery(/^cur:rmy:(\d{1,15})$/, async (ctx) => {
@@ -118,11 +108,10 @@ export function curatorsFeature(): Composer<BotContext> {
     // Scoped by the head's own school: a guessed id of another school's curator matches nothing.
     const removed = await ctx.services.people.removeCurator(schoolId, Number(ctx.match[1]));
     if (!removed) return ctx.answerCallbackQuery({ text: ctx.t('curators.not_found'), show_alert: true });
-    await ctx.answerCallbackQuery();
     const view = await schoolView(ctx, schoolId);
     await tellRemoved(ctx, removed, view?.organization?.shortName ?? '');
     const { text, keyboard } = await render(ctx, schoolId);
-    await show(ctx, `${ctx.t('curators.removed', { name: removed.fullName ?? '' })}\n\n${text}`, keyboard);
+    await showInPlace(ctx, `${ctx.t('curators.removed', { name: removed.fullName ?? '' })}\n\n${text}`, keyboard);
   });
 
   return feature;

@@ -4,6 +4,7 @@ import type { PairDraft, PairView } from '../../domain/register/register.types';
 import { nameKey } from '../../domain/shared/names';
 import type { Organization } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
+import { showInPlace } from '../show';
 import { END_PAIR, type EndPairArgs } from '../conversations/end-pair';
 import { PAIR_DIALOGUE, type PairDialogueArgs } from '../conversations/pair';
 import { chunkLines } from '../format';
@@ -63,17 +64,6 @@ function cardKeyboard(ctx: BotContext, pair: PairView, editable: boolean, school
   return keyboard;
 }
 
-/** Shows a message in place of the one whose button was pressed (or as a new one for a command). */
-async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
-  if (ctx.callbackQuery?.message) {
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(async (err: unknown) => {
-      if (!String(err).includes('message is not modified')) await ctx.reply(text, { reply_markup: keyboard });
-    });
-  } else {
-    await ctx.reply(text, { reply_markup: keyboard });
-  }
-}
 
 function draftOf(pair: PairView): PairDraft {
   return {
@@ -129,14 +119,14 @@ export function mentorsFeature(): Composer<BotContext> {
     const school = own ? await readableSchool(ctx, own) : null;
     if (!school) return ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
     const { text, keyboard } = await renderList(ctx, school, Number(ctx.match[1]), true);
-    await show(ctx, text, keyboard);
+    await showInPlace(ctx, text, keyboard);
   });
 
   feature.callbackQuery(/^reg:hc:([0-9a-f]{24})$/, async (ctx) => {
     const own = ownSchoolId(ctx);
     const pair = own ? await ctx.services.register.getPair(own, ctx.match[1]!) : null;
     if (!own || !pair) return ctx.answerCallbackQuery({ text: ctx.t('register.card.not_found'), show_alert: true });
-    await show(ctx, pairCardText(ctx.t, pair), cardKeyboard(ctx, pair, true, own));
+    await showInPlace(ctx, pairCardText(ctx.t, pair), cardKeyboard(ctx, pair, true, own));
   });
 
   // A coordinator's read-only view.
@@ -144,14 +134,14 @@ export function mentorsFeature(): Composer<BotContext> {
     const school = await readableSchool(ctx, ctx.match[1]!);
     if (!school) return ctx.answerCallbackQuery({ text: ctx.t('access.denied'), show_alert: true });
     const { text, keyboard } = await renderList(ctx, school, Number(ctx.match[2]), false);
-    await show(ctx, text, keyboard);
+    await showInPlace(ctx, text, keyboard);
   });
 
   feature.callbackQuery(/^reg:rc:([0-9a-f]{24}):([0-9a-f]{24})$/, async (ctx) => {
     const school = await readableSchool(ctx, ctx.match[1]!);
     const pair = school ? await ctx.services.register.getPair(school.id, ctx.match[2]!) : null;
     if (!school || !pair) return ctx.answerCallbackQuery({ text: ctx.t('register.card.not_found'), show_alert: true });
-    await show(ctx, pairCardText(ctx.t, pair), cardKeyboard(ctx, pair, false, school.id));
+    await showInPlace(ctx, pairCardText(ctx.t, pair), cardKeyboard(ctx, pair, false, school.id));
   });
 
   feature.callbackQuery('reg:add', async (ctx) => {
@@ -197,7 +187,7 @@ export function mentorsFeature(): Composer<BotContext> {
     const keyboard = new InlineKeyboard()
       .text(ctx.t('register.card.delete_yes'), `reg:dy:${pair.id}`)
       .text(ctx.t('register.card.delete_no'), `reg:hc:${pair.id}`);
-    await show(ctx, ctx.t('register.card.confirm_delete', { mentor: personLabel(pair.mentor), mentee: personLabel(pair.mentee) }), keyboard);
+    await showInPlace(ctx, ctx.t('register.card.confirm_delete', { mentor: personLabel(pair.mentor), mentee: personLabel(pair.mentee) }), keyboard);
   });
 
   feature.callbackQuery(/^reg:dy:([0-9a-f]{24})$/, async (ctx) => {
@@ -206,7 +196,7 @@ export function mentorsFeature(): Composer<BotContext> {
     if (!own || !deleted) return ctx.answerCallbackQuery({ text: ctx.t('register.card.not_found'), show_alert: true });
     const school = await readableSchool(ctx, own);
     const { text, keyboard } = await renderList(ctx, school!, 0, true);
-    await show(ctx, `${ctx.t('register.card.deleted')}\n\n${text}`, keyboard);
+    await showInPlace(ctx, `${ctx.t('register.card.deleted')}\n\n${text}`, keyboard);
   });
 
   return feature;

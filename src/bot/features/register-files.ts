@@ -20,6 +20,7 @@ import { showDay, todayIn } from '../../domain/register/register-input';
 import type { Services } from '../../domain/services';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
+import { downloadSent } from '../download';
 import { chunkLines } from '../format';
 import { allow } from '../middlewares/access';
 import type { PendingImport } from '../storage';
@@ -108,16 +109,8 @@ async function receiveFile(ctx: BotContext): Promise<void> {
     return;
   }
   await ctx.replyWithChatAction('typing');
-  let data: Buffer;
-  try {
-    const file = await ctx.api.getFile(document.file_id);
-    if (!file.file_path) throw new Error('getFile returned no file_path');
-    data = await ctx.deps.fetchFile(file.file_path);
-  } catch (err) {
-    ctx.logger.warn({ err, userId: ctx.from?.id }, 'register file could not be downloaded');
-    await ctx.reply(ctx.t('register_files.upload.download_failed'));
-    return;
-  }
+  const data = await downloadSent(ctx, document.file_id, 'register file');
+  if (!data) return;
 
   const nameMode = ctx.services.register.nameMode;
   const today = await schoolDay(ctx, { level: 'organization', id: schoolId }, message);

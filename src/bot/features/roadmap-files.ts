@@ -1,6 +1,7 @@
 import { Composer } from 'grammy';
 import { MAX_ROADMAP_BYTES, readRoadmapDocument, type RoadmapDocument } from '../../domain/roadmap/roadmap-file';
 import type { BotContext } from '../context';
+import { downloadSent } from '../download';
 import { ROADMAP_IMPORT, type RoadmapImportArgs } from '../conversations/roadmap-import';
 import { partyToday } from './tasks';
 
@@ -28,16 +29,8 @@ export function roadmapFilesFeature(): Composer<BotContext> {
       return;
     }
     await ctx.replyWithChatAction('typing');
-    let data: Buffer;
-    try {
-      const file = await ctx.api.getFile(document.file_id);
-      if (!file.file_path) throw new Error('getFile returned no file_path');
-      data = await ctx.deps.fetchFile(file.file_path);
-    } catch (err) {
-      ctx.logger.warn({ err, userId: ctx.from.id }, 'roadmap file could not be downloaded');
-      await ctx.reply(ctx.t('register_files.upload.download_failed'));
-      return;
-    }
+    const data = await downloadSent(ctx, document.file_id, 'roadmap file');
+    if (!data) return;
     const read = await readRoadmapDocument(fileName, data);
     if (!read.ok) {
       await ctx.reply(ctx.t(`roadmap.file.${read.error.code}`, { max: MAX_ROADMAP_BYTES / 1024 / 1024 }));

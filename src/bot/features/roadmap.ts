@@ -1,6 +1,7 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { TargetKind } from '../../domain/roadmap/roadmap.types';
 import type { BotContext } from '../context';
+import { showInPlace } from '../show';
 import { ROADMAP_EDIT, type RoadmapEditArgs } from '../conversations/roadmap-edit';
 import { allow } from '../middlewares/access';
 import { clip, oneLine, scheduleText, showDate, targetText } from '../roadmap-format';
@@ -17,16 +18,6 @@ function ownerOf(ctx: BotContext): RoadmapEditArgs['owner'] | null {
   return { level: user.scope.level, id: user.scope.id };
 }
 
-async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
-  if (ctx.callbackQuery?.message) {
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(async (err: unknown) => {
-      if (!String(err).includes('message is not modified')) await ctx.reply(text, { reply_markup: keyboard });
-    });
-  } else {
-    await ctx.reply(text, { reply_markup: keyboard });
-  }
-}
 
 async function startEdit(ctx: BotContext, owner: RoadmapEditArgs['owner'], action: RoadmapEditArgs['action'], roadmapId?: string, itemKey?: string) {
   const args: RoadmapEditArgs = { language: ctx.language, owner, today: await partyToday(ctx), action, ...(roadmapId ? { roadmapId } : {}), ...(itemKey ? { itemKey } : {}) };
@@ -62,7 +53,7 @@ export function roadmapFeature(): Composer<BotContext> {
     const owner = ownerOf(ctx);
     if (!owner) return ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
     const { text, keyboard } = await renderList(ctx, owner);
-    await show(ctx, text, keyboard);
+    await showInPlace(ctx, text, keyboard);
   });
 
   feature.callbackQuery('rm:new', async (ctx) => {
@@ -96,7 +87,7 @@ export function roadmapFeature(): Composer<BotContext> {
       page: page + 1,
       pages,
     });
-    await show(ctx, text, keyboard);
+    await showInPlace(ctx, text, keyboard);
   });
 
   const ownItem = async (ctx: BotContext, itemId: string) => {
@@ -129,7 +120,7 @@ export function roadmapFeature(): Composer<BotContext> {
       .text(ctx.t('roadmap_edit.delete'), `rm:del:${item.id}`)
       .row()
       .text(ctx.t('roadmap_edit.back_items'), `rm:o:${roadmap.id}:0`);
-    await show(ctx, lines.join('\n'), keyboard);
+    await showInPlace(ctx, lines.join('\n'), keyboard);
   });
 
   for (const [code, action] of [['en', 'name'], ['ed', 'deadline'], ['ek', 'document']] as const) {
@@ -156,7 +147,7 @@ export function roadmapFeature(): Composer<BotContext> {
     const keyboard = new InlineKeyboard().text(ctx.t('roadmap_import.fix.each_organization'), `rm:rt:${found.item.id}:organizations`).row();
     if (found.owner.level === 'region') keyboard.text(ctx.t('roadmap_import.fix.each_municipality'), `rm:rt:${found.item.id}:municipalities`).row();
     keyboard.text(ctx.t('roadmap_import.fix.coordinator'), `rm:rt:${found.item.id}:coordinator`).row().text(ctx.t('register.pair.back'), `rm:i:${found.item.id}`);
-    await show(ctx, ctx.t('roadmap_import.fix.ask_responsible', { responsible: oneLine(found.item.responsible) || '—' }), keyboard);
+    await showInPlace(ctx, ctx.t('roadmap_import.fix.ask_responsible', { responsible: oneLine(found.item.responsible) || '—' }), keyboard);
   });
 
   feature.callbackQuery(new RegExp(`^rm:rt:${ID}:(organizations|municipalities|coordinator)$`), async (ctx) => {
@@ -167,14 +158,14 @@ export function roadmapFeature(): Composer<BotContext> {
     const context = { ownerLevel: found.owner.level, period: found.roadmap.period, referenceDate: found.roadmap.referenceDate };
     draft.items = draft.items.map((i) => (i.key === found.item.key ? withResponsible(i, target, ctx.t(`roadmap_import.fix.who_${target}`), context) : i));
     const result = await ctx.services.roadmap.publish(draft, found.owner, ctx.from.id, found.roadmap.fileName);
-    await show(ctx, ctx.t('roadmap_edit.saved', { created: result.tasks.created, removed: result.tasks.removed }), new InlineKeyboard().text(ctx.t('roadmap_edit.back_items'), `rm:o:${found.roadmap.id}:0`));
+    await showInPlace(ctx, ctx.t('roadmap_edit.saved', { created: result.tasks.created, removed: result.tasks.removed }), new InlineKeyboard().text(ctx.t('roadmap_edit.back_items'), `rm:o:${found.roadmap.id}:0`));
   });
 
   feature.callbackQuery(new RegExp(`^rm:del:${ID}$`), async (ctx) => {
     const found = await ownItem(ctx, ctx.match[1]!);
     if (!found) return ctx.answerCallbackQuery({ text: ctx.t('roadmap_edit.gone'), show_alert: true });
     const keyboard = new InlineKeyboard().text(ctx.t('roadmap_edit.delete_yes'), `rm:dely:${found.item.id}`).text(ctx.t('roadmap_edit.delete_no'), `rm:i:${found.item.id}`);
-    await show(ctx, ctx.t('roadmap_edit.confirm_delete', { number: found.item.number || '—', name: clip(oneLine(found.item.name), 200) }), keyboard);
+    await showInPlace(ctx, ctx.t('roadmap_edit.confirm_delete', { number: found.item.number || '—', name: clip(oneLine(found.item.name), 200) }), keyboard);
   });
 
   feature.callbackQuery(new RegExp(`^rm:dely:${ID}$`), async (ctx) => {
@@ -183,7 +174,7 @@ export function roadmapFeature(): Composer<BotContext> {
     const draft = await ctx.services.roadmap.draftOf(found.roadmap);
     draft.items = draft.items.filter((i) => i.key !== found.item.key);
     const result = await ctx.services.roadmap.publish(draft, found.owner, ctx.from.id, found.roadmap.fileName);
-    await show(ctx, ctx.t('roadmap_edit.deleted', { removed: result.tasks.removed }), new InlineKeyboard().text(ctx.t('roadmap_edit.back_items'), `rm:o:${found.roadmap.id}:0`));
+    await showInPlace(ctx, ctx.t('roadmap_edit.deleted', { removed: result.tasks.removed }), new InlineKeyboard().text(ctx.t('roadmap_edit.back_items'), `rm:o:${found.roadmap.id}:0`));
   });
 
   return feature;

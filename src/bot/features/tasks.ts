@@ -2,6 +2,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { taskPartyOf } from '../../domain/people/access';
 import { todayIn } from '../../domain/register/register-input';
 import type { BotContext } from '../context';
+import { showInPlace } from '../show';
 import { TASK_DONE, type TaskDoneArgs } from '../conversations/task-done';
 import { allow } from '../middlewares/access';
 import { clip, oneLine, showDate, taskCardText, taskMark } from '../roadmap-format';
@@ -36,16 +37,6 @@ async function renderList(ctx: BotContext, party: string, page: number) {
   return { text, keyboard };
 }
 
-async function show(ctx: BotContext, text: string, keyboard: InlineKeyboard) {
-  if (ctx.callbackQuery?.message) {
-    await ctx.answerCallbackQuery();
-    await ctx.editMessageText(text, { reply_markup: keyboard }).catch(async (err: unknown) => {
-      if (!String(err).includes('message is not modified')) await ctx.reply(text, { reply_markup: keyboard });
-    });
-  } else {
-    await ctx.reply(text, { reply_markup: keyboard });
-  }
-}
 
 /**
  * /tasks: the roadmap tasks of a school (its head and curators) or of a coordinator, overdue and soonest first,
@@ -66,7 +57,7 @@ export function tasksFeature(): Composer<BotContext> {
     const party = taskPartyOf(ctx.user);
     if (!party) return ctx.answerCallbackQuery({ text: ctx.t('access.denied') });
     const { text, keyboard } = await renderList(ctx, party, Number(ctx.match[1]));
-    await show(ctx, text, keyboard);
+    await showInPlace(ctx, text, keyboard);
   });
 
   feature.callbackQuery(/^task:c:([0-9a-f]{24})$/, async (ctx) => {
@@ -76,7 +67,7 @@ export function tasksFeature(): Composer<BotContext> {
     const keyboard = new InlineKeyboard();
     if (found.task.status === 'open' || found.task.status === 'returned') keyboard.text(ctx.t('tasks.buttons.done'), `task:d:${found.task.id}`).row();
     keyboard.text(ctx.t('tasks.buttons.list'), 'task:l:0');
-    await show(ctx, taskCardText(ctx.t, found, await partyToday(ctx)), keyboard);
+    await showInPlace(ctx, taskCardText(ctx.t, found, await partyToday(ctx)), keyboard);
   });
 
   feature.callbackQuery(/^task:d:([0-9a-f]{24})$/, async (ctx) => {

@@ -1,3 +1,4 @@
+import { zipUnpackedSize } from '../shared/zip';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -259,25 +260,6 @@ const fatal = (reason: string, params?: Record<string, unknown>): ParsedRegister
   fatal: { reason: `register_files.fatal.${reason}`, ...(params ? { params } : {}) },
 });
 
-/** The sum of what the entries of a ZIP unpack to, from its central directory; null when it is not a ZIP. */
-function zipUnpackedSize(data: Buffer): number | null {
-  if (data.length < 22 || data.readUInt32LE(0) !== 0x04034b50) return null;
-  for (let eocd = data.length - 22; eocd >= Math.max(0, data.length - 22 - 65_535); eocd--) {
-    if (data.readUInt32LE(eocd) !== 0x06054b50) continue;
-    const entries = data.readUInt16LE(eocd + 10);
-    let at = data.readUInt32LE(eocd + 16);
-    let total = 0;
-    for (let i = 0; i < entries; i++) {
-      if (at + 46 > data.length || data.readUInt32LE(at) !== 0x02014b50) return null;
-      const size = data.readUInt32LE(at + 24);
-      if (size === 0xffffffff) return Number.MAX_SAFE_INTEGER; // ZIP64: far beyond anything a register needs
-      total += size;
-      at += 46 + data.readUInt16LE(at + 28) + data.readUInt16LE(at + 30) + data.readUInt16LE(at + 32);
-    }
-    return total;
-  }
-  return null;
-}
 
 /** What a spreadsheet cell holds, as text: dates as 'YYYY-MM-DD', formulas by their result. */
 function cellText(value: unknown): string {
