@@ -10,7 +10,10 @@ import type { Config } from './config';
 import { createServices } from './domain/services';
 import { systemClock } from './domain/shared/clock';
 import { BOT_USERNAME_SETTING, createSettingsRepository } from './domain/shared/settings.repository';
+import { createNudgeDelivery } from './bot/nudges';
+import { sentLog } from './domain/reminders/sweep';
 import { createHttpServer } from './http/server';
+import { startReminderJob } from './jobs/reminders';
 import type { Logger } from './logger';
 
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
@@ -52,6 +55,10 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   logger.info({ username: bot.botInfo.username }, 'bot identified');
   await createSettingsRepository(conn).set(BOT_USERNAME_SETTING, bot.botInfo.username);
   await setDefaultCommands(bot.api).catch((err: unknown) => logger.warn({ err }, 'could not set the default command menu'));
+
+  const sent = sentLog(conn);
+  await sent.ensureIndexes();
+  const reminders = startReminderJob({ services, sent, deliver: createNudgeDelivery(bot.api, logger) }, systemClock, logger);
 
   let runner: RunnerHandle | undefined;
   let webhook: Parameters<typeof createHttpServer>[0]['webhook'];
@@ -95,6 +102,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       stopping ??= (async () => {
         logger.info('shutting down');
         if (runner?.isRunning()) await runner.stop(); // stops fetching and waits for updates in flight
+        await reminders.stop(); // lets a sweep in progress finish recording what it sent
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await redis.quit().catch(() => undefined);
         await conn.close();

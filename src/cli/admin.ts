@@ -3,10 +3,14 @@
  * the database); the commands are in ./commands, where tests run them. Exit codes: 0 done, 1 could not be done
  * (configuration, database, file, name), 2 the command line is wrong.
  */
+import { Api } from 'grammy';
 import mongoose from 'mongoose';
 import { translator } from '../bot/i18n';
+import { createNudgeDelivery } from '../bot/nudges';
 import { ConfigError, parseAdminConfig } from '../config';
+import { sentLog } from '../domain/reminders/sweep';
 import { createServices } from '../domain/services';
+import { createLogger } from '../logger';
 import { systemClock } from '../domain/shared/clock';
 import { createSettingsRepository } from '../domain/shared/settings.repository';
 import { commandLanguage, EXIT_FAILED, fetchBotUsername, languageFromEnv, runAdmin, runWithoutDatabase } from './commands';
@@ -56,6 +60,12 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       lang,
       botUsername: config.BOT_USERNAME,
       fetchBotUsername: token ? () => fetchBotUsername(token, config.BOT_API_ROOT) : undefined,
+      reminders: () => ({
+        sent: sentLog(conn),
+        deliver: token
+          ? createNudgeDelivery(new Api(token, config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT.replace(/\/$/, '') } : undefined), createLogger('warn'))
+          : null,
+      }),
       // npm run starts scripts in the package's directory; a relative FILE is meant from where the operator is.
       cwd: env.INIT_CWD || process.cwd(),
     });

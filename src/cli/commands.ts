@@ -9,6 +9,7 @@ import { todayIn } from '../domain/register/register-input';
 import { draftRoadmap } from '../domain/roadmap/roadmap-build';
 import { MAX_ROADMAP_BYTES, readRoadmapDocument } from '../domain/roadmap/roadmap-file';
 import { parseRoadmap, type ColumnKey } from '../domain/roadmap/roadmap-parse';
+import { sweep, type SweepDeps } from '../domain/reminders/sweep';
 import type { Services } from '../domain/services';
 import { BOT_USERNAME_SETTING, type createSettingsRepository } from '../domain/shared/settings.repository';
 import { readTable, UnsupportedFileError } from '../domain/territory/territory-file';
@@ -43,6 +44,8 @@ export interface AdminDeps {
   cwd?: string;
   /** For marking expired invites; the system clock unless a test sets it. */
   now?: () => Date;
+  /** What `remind` works with: the sent-log, and the bot's delivery (null without BOT_TOKEN: only --dry-run). */
+  reminders?: () => { sent: SweepDeps['sent']; deliver: SweepDeps['deliver'] | null };
 }
 
 interface CommandSpec {
@@ -136,6 +139,7 @@ function parseCommandLine(argv: readonly string[]): ParsedArgs & { problem?: { k
 
 /** Options that take no value. */
 const FLAGS = new Set(['dry-run']);
+const AT_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** The output language a command line asks for, falling back to the environment's. */
 export function commandLanguage(argv: readonly string[], fallback: Language): Language {
@@ -150,6 +154,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   'revoke-invite': { options: [], positionals: 1, run: revokeInvite },
   'make-admin': { options: [], positionals: 1, run: makeAdmin },
   'import-roadmap': { options: ['municipality', 'region', 'dry-run', 'period', 'columns'], positionals: 1, run: importRoadmap },
+  remind: { options: ['at', 'dry-run'], positionals: 0, run: remind },
 };
 
 /**
@@ -606,5 +611,35 @@ async function importRoadmap(ctx: Ctx, args: ParsedArgs): Promise<number> {
     );
   }
   out(`${draft.items.length} items`);
+  return EXIT_OK;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// remind --at 2021-03-30T09:00+08:00 [--dry-run]
+
+async function remind(ctx: Ctx, args: ParsedArgs): Promise<number> {
+  const { t, out } = ctx;
+  const raw = args.options.at?.trim();
+  const at = raw && AT_RE.test(raw) ? new Date(raw.replace(/([+-]\d{2})(\d{2})$/, '$1:$2')) : raw === undefined ? (ctx.now ?? (() => new Date()))() : null;
+  if (!at || Number.isNaN(at.getTime())) throw usageError(t('cli.remind.bad_at'));
+  const dryRun = args.options['dry-run'] === 'true';
+  const wiring = ctx.reminders?.();
+  if (!wiring) throw failure(t('cli.remind.needs_token'));
+  if (!dryRun && !wiring.deliver) throw failure(t('cli.remind.needs_token'));
+  const deliver: SweepDeps['deliver'] = wiring.deliver ?? (async () => ({ status: 'failed', reason: 'dry run' }));
+  const result = await sweep({ services: ctx.services, sent: wiring.sent, deliver }, at, { dryRun });
+  for (const n of result.nudges) {
+    out(
+      t('cli.remind.line', {
+        who: `${n.recipient.fullName ?? '—'} (${n.recipient.telegramId})`,
+        party: n.party || t('cli.remind.coordinator'),
+        number: n.item.number.replace(/\.$/, '') || '—',
+        name: oneLine(n.item.name).slice(0, 80),
+        kind: t(`cli.remind.kind.${n.kind}`, { days: Math.abs(n.days) }),
+        outcome: 'outcome' in n && n.outcome && typeof n.outcome === 'object' ? ` — ${n.outcome.status}` : '',
+      }),
+    );
+  }
+  out(`${result.nudges.length} nudges`);
   return EXIT_OK;
 }

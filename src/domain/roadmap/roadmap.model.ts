@@ -43,6 +43,8 @@ export interface TaskDoc {
   due: string | null;
   start: string | null;
   status: 'open' | 'submitted' | 'accepted' | 'returned';
+  /** The UTC day of the task's next planned nudge: the sweep finds due tasks by equality on it (an index). */
+  nudgeDay?: string | null;
   submissions: { at: Date; by: number; evidence: Record<string, unknown>[] }[];
   reviews: { at: Date; by: number; decision: 'accepted' | 'returned'; reason?: string }[];
   createdAt: Date;
@@ -95,6 +97,7 @@ const taskSchema = new Schema<TaskDoc>(
     due: String,
     start: String,
     status: { type: String, required: true },
+    nudgeDay: String,
     submissions: [Schema.Types.Mixed],
     reviews: [Schema.Types.Mixed],
   },
@@ -103,6 +106,7 @@ const taskSchema = new Schema<TaskDoc>(
 taskSchema.index({ key: 1 }, { unique: true });
 taskSchema.index({ 'target.id': 1 });
 taskSchema.index({ roadmapId: 1 });
+taskSchema.index({ nudgeDay: 1 });
 
 export interface RoadmapModels {
   Roadmap: Model<RoadmapDoc>;

@@ -57,6 +57,7 @@ export interface NewTask {
   key: string;
   due: string | null;
   start: string | null;
+  nudgeDay?: string;
 }
 
 /** Roadmaps, their items and the tasks they fan out into. Reads of tasks are scoped by the task's party. */
@@ -173,6 +174,8 @@ export function createRoadmapRepository(conn: Connection) {
           due: t.due,
           start: t.start,
           status: 'open',
+          // The sweep looks at a new task on its first round and plans its nudges from there.
+          ...(t.due ? { nudgeDay: t.nudgeDay } : {}),
           submissions: [],
           reviews: [],
         }));
@@ -186,6 +189,16 @@ export function createRoadmapRepository(conn: Connection) {
         }
       }
       return inserted;
+    },
+
+    /** Tasks whose next nudge falls on this UTC day (one equality query on the index). */
+    async tasksToNudge(day: string): Promise<Task[]> {
+      return (await Task.find({ nudgeDay: day }).lean<TaskDoc[]>()).map(toTask);
+    },
+
+    /** Sets when a task is next looked at by the sweep (null: not while it stays as it is). */
+    async setNudgeDay(taskId: string, day: string | null): Promise<void> {
+      await Task.updateOne({ _id: oid(taskId) }, day ? { $set: { nudgeDay: day } } : { $unset: { nudgeDay: 1 } });
     },
 
     async deleteTasks(ids: string[]): Promise<void> {
@@ -213,11 +226,13 @@ export function createRoadmapRepository(conn: Connection) {
     },
 
     /** Moves a task of this party from one of `from` to `to`, with what to record; null if it was not in `from`. */
-    async moveTask(taskId: string, targetId: string, from: Task['status'][], to: Task['status'], push: { submissions?: unknown; reviews?: unknown }): Promise<Task | null> {
+    /** `nudgeFrom`: the UTC day from which the sweep looks at the task again (a returned task is nudged again). */
+    async moveTask(taskId: string, targetId: string, from: Task['status'][], to: Task['status'], push: { submissions?: unknown; reviews?: unknown }, nudgeFrom?: string): Promise<Task | null> {
       if (!isId(taskId)) return null;
       const d = await Task.findOneAndUpdate(
         { _id: oid(taskId), 'target.id': oid(targetId), status: { $in: from } },
-        { $set: { status: to }, $push: push },
+        // A task nudged again is looked at by the next sweep; any other status change takes it out of the sweep.
+        { $set: { status: to, ...(nudgeFrom ? { nudgeDay: nudgeFrom } : {}) }, ...(nudgeFrom ? {} : { $unset: { nudgeDay: 1 } }), $push: push },
         { returnDocument: 'after' },
       ).lean<TaskDoc>();
       return d ? toTask(d) : null;

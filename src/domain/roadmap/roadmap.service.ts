@@ -83,7 +83,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
           for (const t of targets) {
             for (const slot of slots) {
               const key = `${itemId}|${t.target.level}:${t.target.id}|${slot.due ?? '-'}`;
-              wanted.push({ roadmapId: roadmap.id, itemId, ...t, key, due: slot.due, start: slot.start });
+              wanted.push({ roadmapId: roadmap.id, itemId, ...t, key, due: slot.due, start: slot.start, nudgeDay: clock().toISOString().slice(0, 10) });
             }
           }
         }
@@ -139,6 +139,11 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
 
     itemsOf: repo.itemsOf,
     tasksOfRoadmap: repo.tasksOfRoadmap,
+    tasksToNudge: repo.tasksToNudge,
+    setNudgeDay: repo.setNudgeDay,
+    getTask: repo.getTask,
+    getRoadmap: repo.getRoadmap,
+    itemsByIds: repo.itemsByIds,
 
     /** A party's tasks with their items: overdue and soonest first, open-ended ones last. */
     async tasksOf(targetId: string, statuses?: Task['status'][]): Promise<{ task: Task; item: RoadmapItem }[]> {
@@ -183,7 +188,14 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       const roadmap = task ? await repo.getRoadmap(task.roadmapId) : null;
       if (!task || !roadmap || !reaches(scope, roadmap, task)) return { status: 'not_found' };
       const to = decision === 'accepted' ? 'accepted' : 'returned';
-      const moved = await repo.moveTask(taskId, task.target.id, ['submitted'], to, { reviews: { at: clock(), by: actor, decision, ...(reason ? { reason } : {}) } });
+      const moved = await repo.moveTask(
+        taskId,
+        task.target.id,
+        ['submitted'],
+        to,
+        { reviews: { at: clock(), by: actor, decision, ...(reason ? { reason } : {}) } },
+        to === 'returned' ? clock().toISOString().slice(0, 10) : undefined,
+      );
       return moved ? { status: 'done', task: moved } : { status: 'not_submitted' };
     },
 

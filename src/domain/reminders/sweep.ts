@@ -1,0 +1,169 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { User } from '../people/people.types';
+import type { Roadmap, RoadmapItem, Task } from '../roadmap/roadmap.types';
+import type { Services } from '../services';
+import { isDuplicateKeyError } from '../shared/mongo-errors';
+import { DEFAULT_POLICY, dueNow, nextNudgeAt, type NudgeKind, type ReminderPolicy } from './policy';
+import { addDays } from './working-time';
+
+/** One nudge to one person: what the bot sends and records. */
+export interface Nudge {
+  key: string;
+  kind: NudgeKind;
+  slot: string;
+  /** Days to the due day (positive) or past it (negative). */
+  days: number;
+  recipient: Pick<User, 'telegramId' | 'chatId' | 'language' | 'fullName'>;
+  task: Task;
+  item: RoadmapItem;
+  roadmap: Roadmap;
+  /** The school or municipality of the task, as its coordinator reads it (empty for the coordinator's own). */
+  party: string;
+}
+
+export type DeliveryOutcome = { status: 'sent'; messageId: number } | { status: 'failed'; reason: string; blocked?: boolean };
+
+interface SentDoc {
+  _id: string;
+  taskId: string;
+  kind: NudgeKind;
+  slot: string;
+  recipient: number;
+  status: 'sending' | 'sent' | 'failed';
+  messageId?: number;
+  reason?: string;
+  at: Date;
+}
+
+const sentSchema = new Schema<SentDoc>(
+  { _id: String, taskId: String, kind: String, slot: String, recipient: Number, status: String, messageId: Number, reason: String, at: Date },
+  { collection: 'nudges_sent', versionKey: false },
+);
+sentSchema.index({ taskId: 1 });
+
+export function sentLog(conn: Connection) {
+  const Sent = (conn.models.NudgeSent as Model<SentDoc>) ?? conn.model<SentDoc>('NudgeSent', sentSchema);
+  return {
+    ensureIndexes: () => Sent.syncIndexes(),
+    /** Claims a nudge before it is handed to delivery: false when it was already claimed (sent, or being sent). */
+    async claim(nudge: Nudge, at: Date): Promise<boolean> {
+      try {
+        await Sent.create({ _id: nudge.key, taskId: nudge.task.id, kind: nudge.kind, slot: nudge.slot, recipient: nudge.recipient.telegramId, status: 'sending', at });
+        return true;
+      } catch (err) {
+        if (isDuplicateKeyError(err)) return false;
+        throw err;
+      }
+    },
+    async record(key: string, outcome: DeliveryOutcome): Promise<void> {
+      await Sent.updateOne({ _id: key }, { $set: outcome.status === 'sent' ? { status: 'sent', messageId: outcome.messageId } : { status: 'failed', reason: outcome.reason } });
+    },
+    async has(key: string): Promise<boolean> {
+      return (await Sent.countDocuments({ _id: key })) > 0;
+    },
+    async ofTask(taskId: string): Promise<SentDoc[]> {
+      return Sent.find({ taskId }).sort({ at: 1 }).lean<SentDoc[]>();
+    },
+  };
+}
+
+export type SentLog = ReturnType<typeof sentLog>;
+
+export interface SweepDeps {
+  services: Services;
+  sent: SentLog;
+  /** Hands one nudge to Telegram (rate-limited); never throws. Not called in a dry run. */
+  deliver: (nudge: Nudge) => Promise<DeliveryOutcome>;
+  policy?: ReminderPolicy;
+}
+
+export interface SweepResult {
+  /** Tasks read from the index. */
+  examined: number;
+  nudges: (Nudge & { outcome?: DeliveryOutcome | 'already' })[];
+}
+
+/** How many days back a sweep looks for tasks whose nudge day has passed (a bot down for a while catches up). */
+const CATCH_UP_DAYS = 14;
+
+/**
+ * One round of reminders at `now`, a plain function of its dependencies. It reads the tasks whose next nudge day has
+ * come (by equality on an index, a day at a time), works out for each the latest nudge that is due (an earlier one
+ * missed while the bot was down is not worth sending any more; a task done meanwhile gets none) and the escalation
+ * to the coordinators, claims each in the sent-log under a unique key before delivery (so two sweeps at once, a crash
+ * or a restart never send it twice), delivers it and records the outcome, then sets the task's next nudge day.
+ */
+export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: boolean } = {}): Promise<SweepResult> {
+  const { services } = deps;
+  const policy = deps.policy ?? DEFAULT_POLICY;
+  const today = now.toISOString().slice(0, 10);
+  const result: SweepResult = { examined: 0, nudges: [] };
+  const zones = new Map<string, string>();
+  const roadmaps = new Map<string, Roadmap | null>();
+  const people = new Map<string, User[]>();
+  const names = new Map<string, string>();
+
+  const zoneOf = async (task: Task) => {
+    const scope = task.municipalityId ? { level: 'municipality' as const, id: task.municipalityId } : { level: 'region' as const, id: task.regionId };
+    if (!zones.has(scope.id)) zones.set(scope.id, (await services.territory.describeScope(scope))?.timezone ?? 'Europe/Moscow');
+    return zones.get(scope.id)!;
+  };
+  const usersIn = async (scopeId: string) => {
+    if (!people.has(scopeId)) people.set(scopeId, await services.people.usersIn(scopeId));
+    return people.get(scopeId)!;
+  };
+  const recipientsOf = async (task: Task, roadmap: Roadmap): Promise<User[]> => {
+    if (task.target.level === 'organization') return (await usersIn(task.target.id)).filter((u) => u.role === 'head' || u.role === 'curator');
+    if (task.target.level === 'municipality') return (await usersIn(task.target.id)).filter((u) => u.role === 'coordinator');
+    return (await usersIn(roadmap.owner.id)).filter((u) => u.role === 'coordinator');
+  };
+  const partyName = async (task: Task) => {
+    if (task.target.level === 'coordinator') return '';
+    if (!names.has(task.target.id)) {
+      const view = await services.territory.describeScope({ level: task.target.level, id: task.target.id });
+      names.set(task.target.id, (task.target.level === 'organization' ? view?.organization?.shortName : view?.municipality?.name) ?? '');
+    }
+    return names.get(task.target.id)!;
+  };
+
+  for (let back = CATCH_UP_DAYS; back >= 0; back--) {
+    const tasks = await services.roadmap.tasksToNudge(addDays(today, -back));
+    result.examined += tasks.length;
+    const items = await services.roadmap.itemsByIds(tasks.map((t) => t.itemId));
+    for (const task of tasks) {
+      const item = items.get(task.itemId);
+      if (!roadmaps.has(task.roadmapId)) roadmaps.set(task.roadmapId, await services.roadmap.getRoadmap(task.roadmapId));
+      const roadmap = roadmaps.get(task.roadmapId);
+      if (!item || !roadmap || !task.due || (task.status !== 'open' && task.status !== 'returned')) {
+        if (!options.dryRun) await services.roadmap.setNudgeDay(task.id, null);
+        continue;
+      }
+      const zone = await zoneOf(task);
+      const { party, escalation } = dueNow(task.due, zone, policy, now);
+      const wanted: { planned: NonNullable<typeof party>; to: User[] }[] = [];
+      if (party) wanted.push({ planned: party, to: await recipientsOf(task, roadmap) });
+      if (escalation && task.target.level !== 'coordinator') {
+        wanted.push({ planned: escalation, to: (await usersIn(roadmap.owner.id)).filter((u) => u.role === 'coordinator') });
+      }
+      const partyText = await partyName(task);
+      for (const { planned, to } of wanted) {
+        for (const recipient of to) {
+          const nudge: Nudge = { key: `${task.id}|${planned.kind}|${planned.slot}|${recipient.telegramId}`, kind: planned.kind, slot: planned.slot, days: planned.days, recipient, task, item, roadmap, party: partyText };
+          if (options.dryRun) {
+            if (!(await deps.sent.has(nudge.key))) result.nudges.push(nudge);
+            continue;
+          }
+          if (!(await deps.sent.claim(nudge, now))) continue;
+          const outcome = await deps.deliver(nudge);
+          await deps.sent.record(nudge.key, outcome);
+          result.nudges.push({ ...nudge, outcome });
+        }
+      }
+      if (!options.dryRun) {
+        const next = nextNudgeAt(task.due, zone, policy, now);
+        await services.roadmap.setNudgeDay(task.id, next ? next.toISOString().slice(0, 10) : null);
+      }
+    }
+  }
+  return result;
+}
