@@ -10,7 +10,7 @@ import type { Config } from './config';
 import { createServices } from './domain/services';
 import { systemClock } from './domain/shared/clock';
 import { BOT_USERNAME_SETTING, createSettingsRepository } from './domain/shared/settings.repository';
-import { createNudgeDelivery } from './bot/nudges';
+import { createNoticeDelivery, createNudgeDelivery, createPacer } from './bot/nudges';
 import { sentLog } from './domain/reminders/sweep';
 import { createHttpServer } from './http/server';
 import { startReminderJob } from './jobs/reminders';
@@ -58,7 +58,12 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
 
   const sent = sentLog(conn);
   await sent.ensureIndexes();
-  const reminders = startReminderJob({ services, sent, deliver: createNudgeDelivery(bot.api, logger) }, systemClock, logger);
+  const pacer = createPacer({ perSecond: 25, perChatMs: 1000 });
+  const reminders = startReminderJob(
+    { services, sent, deliver: createNudgeDelivery(bot.api, logger, pacer), tell: createNoticeDelivery(bot.api, logger, pacer) },
+    systemClock,
+    logger,
+  );
 
   let runner: RunnerHandle | undefined;
   let webhook: Parameters<typeof createHttpServer>[0]['webhook'];

@@ -1,5 +1,5 @@
 import { GrammyError, InlineKeyboard, type Api } from 'grammy';
-import type { DeliveryOutcome, Nudge } from '../domain/reminders/sweep';
+import type { DeliveryOutcome, Nudge, UnreachableNotice } from '../domain/reminders/sweep';
 import type { Logger } from '../logger';
 import { translator, type TFunction } from './i18n';
 import { clip, oneLine, showDate } from './roadmap-format';
@@ -54,6 +54,22 @@ export function createNudgeDelivery(api: Api, logger: Logger, pacer = createPace
       const blocked = err instanceof GrammyError && err.error_code === 403;
       logger.warn({ err, userId: nudge.recipient.telegramId, key: nudge.key }, 'a nudge could not be delivered');
       return { status: 'failed', reason: err instanceof GrammyError ? `${err.error_code} ${err.description}` : String(err), blocked };
+    }
+  };
+}
+
+/** Tells a coordinator that a person of their territory blocked the bot; never throws. */
+export function createNoticeDelivery(api: Api, logger: Logger, pacer = createPacer({ perSecond: 25, perChatMs: 1000 })) {
+  return async function tell(notice: UnreachableNotice): Promise<DeliveryOutcome> {
+    const t = translator(notice.coordinator.language ?? 'ru');
+    const chatId = notice.coordinator.chatId ?? notice.coordinator.telegramId;
+    try {
+      const text = t('nudges.unreachable', { name: notice.person.fullName ?? String(notice.person.telegramId), party: notice.party || t('cli.remind.coordinator') });
+      const message = await pacer(chatId, () => api.sendMessage(chatId, text));
+      return { status: 'sent', messageId: message.message_id };
+    } catch (err) {
+      logger.warn({ err, userId: notice.coordinator.telegramId }, 'an unreachable notice could not be delivered');
+      return { status: 'failed', reason: err instanceof GrammyError ? `${err.error_code} ${err.description}` : String(err), blocked: err instanceof GrammyError && err.error_code === 403 };
     }
   };
 }

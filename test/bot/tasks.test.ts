@@ -166,4 +166,11 @@ describe('roadmap tasks in the bot: a school marks a task done with evidence, th
     await h.send(coordinator, '/tasks');
     expect(h.telegram.lastTextTo(coordinator.id)).toMatch(/выполнено 1\./);
   });
+
+  it('someone who had blocked the bot and writes to it again can be reached again', async () => {
+    await h.services.people.markUnreachable(head.id);
+    expect((await h.services.people.getUser(head.id))?.unreachableAt).toBeDefined();
+    await h.send(head, '/tasks');
+    expect((await h.services.people.getUser(head.id))?.unreachableAt).toBeUndefined();
+  });
 });

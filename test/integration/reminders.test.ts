@@ -120,4 +120,30 @@ describe('the reminder sweep', () => {
     await sweep(deps, at);
     expect(delivered.length).toBe(before + 2);
   });
+
+  it('a 403 marks the person unreachable, tells the coordinator once, and the next nudges skip them', async () => {
+    const told: string[] = [];
+    const blocking: SweepDeps = {
+      ...deps,
+      deliver: async (nudge) => {
+        delivered.push(nudge);
+        return nudge.recipient.telegramId === 502 ? { status: 'failed', reason: '403 Forbidden: bot was blocked by the user', blocked: true } : { status: 'sent', messageId: 1 };
+      },
+      tell: async (notice) => {
+        told.push(`${notice.coordinator.telegramId}: ${notice.person.fullName} (${notice.party})`);
+        return { status: 'sent', messageId: 2 };
+      },
+    };
+    await sweep(blocking, atLocal('2021-04-15', 9 * 60 + 30, ZONE));
+    expect(told).toEqual(['503: Человек 502 (МБОУ СОШ № 1)']);
+    expect((await db.services.people.getUser(502))?.unreachableAt).toBeDefined();
+    const log = await deps.sent.ofTask((await school1Task()).id);
+    expect(log.find((l) => l.recipient === 502 && l.slot === '2021-04-15')).toMatchObject({ status: 'failed', reason: '403 Forbidden: bot was blocked by the user' });
+    await sweep(blocking, atLocal('2021-04-19', 9 * 60 + 30, ZONE));
+    expect(sent().slice(-1)).toEqual(['overdue 2021-04-18 → 501']);
+    expect(told).toHaveLength(1);
+    // Writing to the bot again makes them reachable (the bot does this when any update of theirs arrives).
+    await db.services.people.markReachable(502);
+    expect((await db.services.people.getUser(502))?.unreachableAt).toBeUndefined();
+  });
 });

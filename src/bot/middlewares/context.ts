@@ -14,6 +14,11 @@ export function attachContext(deps: { services: Services; logger: Logger } & Bot
     ctx.deps = { storage: deps.storage, fetchFile: deps.fetchFile };
     ctx.logger = deps.logger;
     ctx.user = ctx.from ? await deps.services.people.getUser(ctx.from.id) : null;
+    // Someone who had blocked the bot and writes again can be reached again.
+    if (ctx.user?.unreachableAt) {
+      await deps.services.people.markReachable(ctx.user.telegramId);
+      ctx.user = { ...ctx.user, unreachableAt: undefined };
+    }
     ctx.language = ctx.user?.language ?? ctx.session.language ?? languageFromTelegram(ctx.from?.language_code);
     ctx.t = translator(ctx.language);
     await next();

@@ -25,6 +25,8 @@ export interface UserDoc {
   consent?: { version: string; at: Date };
   inviteCode?: string;
   registeredAt?: Date;
+  /** Telegram said 403 (the person blocked the bot): nudges skip them until they write to the bot again. */
+  unreachableAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -68,6 +70,7 @@ const userSchema = new Schema<UserDoc>(
     consent: { version: String, at: Date },
     inviteCode: String,
     registeredAt: Date,
+    unreachableAt: Date,
   },
   { timestamps: true, collection: 'users' },
 );

@@ -17,6 +17,7 @@ const toUser = (d: UserDoc): User => ({
   isAdmin: Boolean(d.isAdmin),
   language: d.language,
   registeredAt: d.registeredAt,
+  ...(d.unreachableAt ? { unreachableAt: d.unreachableAt } : {}),
 });
 
 const toInvite = (d: InviteDoc): Invite => ({
@@ -81,6 +82,11 @@ export function createPeopleRepository(conn: Connection) {
         inviteCode: input.inviteCode,
         registeredAt: input.now,
       });
+    },
+
+    /** Marks (a date) or clears (null) that Telegram refuses messages to this person. */
+    async setUnreachable(telegramId: number, at: Date | null): Promise<void> {
+      await UserModel.updateOne({ telegramId }, at ? { $set: { unreachableAt: at } } : { $unset: { unreachableAt: 1 } });
     },
 
     async setLanguage(telegramId: number, language: Language): Promise<void> {

@@ -160,6 +160,18 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
       return { status: 'bound', user, scope };
     },
 
+    /** Telegram said the person blocked the bot: nudges skip them until they write again. */
+    async markUnreachable(telegramId: number): Promise<void> {
+      await repo.setUnreachable(telegramId, clock());
+      users.delete(telegramId);
+    },
+
+    /** The person wrote to the bot: they can be reached again. */
+    async markReachable(telegramId: number): Promise<void> {
+      await repo.setUnreachable(telegramId, null);
+      users.delete(telegramId);
+    },
+
     async setLanguage(telegramId: number, language: Language): Promise<void> {
       await repo.setLanguage(telegramId, language);
       users.delete(telegramId);

@@ -13,6 +13,8 @@ export interface User {
   isAdmin: boolean;
   language?: Language;
   registeredAt?: Date;
+  /** Since when Telegram refuses messages to them (they blocked the bot). */
+  unreachableAt?: Date;
 }
 
 export interface Invite {

@@ -13,11 +13,19 @@ export interface Nudge {
   slot: string;
   /** Days to the due day (positive) or past it (negative). */
   days: number;
-  recipient: Pick<User, 'telegramId' | 'chatId' | 'language' | 'fullName'>;
+  recipient: Pick<User, 'telegramId' | 'chatId' | 'language' | 'fullName' | 'unreachableAt'>;
   task: Task;
   item: RoadmapItem;
   roadmap: Roadmap;
   /** The school or municipality of the task, as its coordinator reads it (empty for the coordinator's own). */
+  party: string;
+}
+
+/** A person who blocked the bot, told to the coordinators once. */
+export interface UnreachableNotice {
+  key: string;
+  coordinator: Pick<User, 'telegramId' | 'chatId' | 'language'>;
+  person: Pick<User, 'telegramId' | 'fullName'>;
   party: string;
 }
 
@@ -26,7 +34,7 @@ export type DeliveryOutcome = { status: 'sent'; messageId: number } | { status: 
 interface SentDoc {
   _id: string;
   taskId: string;
-  kind: NudgeKind;
+  kind: NudgeKind | 'notice';
   slot: string;
   recipient: number;
   status: 'sending' | 'sent' | 'failed';
@@ -43,17 +51,24 @@ sentSchema.index({ taskId: 1 });
 
 export function sentLog(conn: Connection) {
   const Sent = (conn.models.NudgeSent as Model<SentDoc>) ?? conn.model<SentDoc>('NudgeSent', sentSchema);
+  async function claimDoc(doc: SentDoc): Promise<boolean> {
+    try {
+      await Sent.create(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
   return {
     ensureIndexes: () => Sent.syncIndexes(),
     /** Claims a nudge before it is handed to delivery: false when it was already claimed (sent, or being sent). */
-    async claim(nudge: Nudge, at: Date): Promise<boolean> {
-      try {
-        await Sent.create({ _id: nudge.key, taskId: nudge.task.id, kind: nudge.kind, slot: nudge.slot, recipient: nudge.recipient.telegramId, status: 'sending', at });
-        return true;
-      } catch (err) {
-        if (isDuplicateKeyError(err)) return false;
-        throw err;
-      }
+    claim(nudge: Nudge, at: Date): Promise<boolean> {
+      return claimDoc({ _id: nudge.key, taskId: nudge.task.id, kind: nudge.kind, slot: nudge.slot, recipient: nudge.recipient.telegramId, status: 'sending', at });
+    },
+    /** The same for another message of the sweep (a notice to a coordinator). */
+    claimKey(key: string, taskId: string, recipient: number, at: Date): Promise<boolean> {
+      return claimDoc({ _id: key, taskId, kind: 'notice', slot: at.toISOString().slice(0, 10), recipient, status: 'sending', at });
     },
     async record(key: string, outcome: DeliveryOutcome): Promise<void> {
       await Sent.updateOne({ _id: key }, { $set: outcome.status === 'sent' ? { status: 'sent', messageId: outcome.messageId } : { status: 'failed', reason: outcome.reason } });
@@ -74,6 +89,8 @@ export interface SweepDeps {
   sent: SentLog;
   /** Hands one nudge to Telegram (rate-limited); never throws. Not called in a dry run. */
   deliver: (nudge: Nudge) => Promise<DeliveryOutcome>;
+  /** Tells a coordinator that someone of their territory blocked the bot; never throws. */
+  tell?: (notice: UnreachableNotice) => Promise<DeliveryOutcome>;
   policy?: ReminderPolicy;
 }
 
@@ -147,7 +164,7 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
       }
       const partyText = await partyName(task);
       for (const { planned, to } of wanted) {
-        for (const recipient of to) {
+        for (const recipient of to.filter((u) => !u.unreachableAt)) {
           const nudge: Nudge = { key: `${task.id}|${planned.kind}|${planned.slot}|${recipient.telegramId}`, kind: planned.kind, slot: planned.slot, days: planned.days, recipient, task, item, roadmap, party: partyText };
           if (options.dryRun) {
             if (!(await deps.sent.has(nudge.key))) result.nudges.push(nudge);
@@ -157,6 +174,15 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
           const outcome = await deps.deliver(nudge);
           await deps.sent.record(nudge.key, outcome);
           result.nudges.push({ ...nudge, outcome });
+          if (outcome.status === 'failed' && outcome.blocked) {
+            // 403: they blocked the bot. Skip them from now on and tell their territory's coordinators, once.
+            await services.people.markUnreachable(recipient.telegramId);
+            recipient.unreachableAt = now;
+            for (const coordinator of (await usersIn(roadmap.owner.id)).filter((u) => u.role === 'coordinator' && u.telegramId !== recipient.telegramId)) {
+              const notice: UnreachableNotice = { key: `unreachable|${recipient.telegramId}|${now.toISOString().slice(0, 10)}|${coordinator.telegramId}`, coordinator, person: recipient, party: partyText };
+              if (deps.tell && (await deps.sent.claimKey(notice.key, task.id, coordinator.telegramId, now))) await deps.sent.record(notice.key, await deps.tell(notice));
+            }
+          }
         }
       }
       if (!options.dryRun) {
