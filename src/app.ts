@@ -11,7 +11,6 @@ import { createServices } from './domain/services';
 import { systemClock } from './domain/shared/clock';
 import { BOT_USERNAME_SETTING, createSettingsRepository } from './domain/shared/settings.repository';
 import { createNoticeDelivery, createNudgeDelivery, createPacer } from './bot/nudges';
-import { sentLog } from './domain/reminders/sweep';
 import { createHttpServer } from './http/server';
 import { startReminderJob } from './jobs/reminders';
 import type { Logger } from './logger';
@@ -56,8 +55,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   await createSettingsRepository(conn).set(BOT_USERNAME_SETTING, bot.botInfo.username);
   await setDefaultCommands(bot.api).catch((err: unknown) => logger.warn({ err }, 'could not set the default command menu'));
 
-  const sent = sentLog(conn);
-  await sent.ensureIndexes();
+  const sent = services.reminders.sent;
   const pacer = createPacer({ perSecond: 25, perChatMs: 1000 });
   const reminders = startReminderJob(
     { services, sent, deliver: createNudgeDelivery(bot.api, logger, pacer), tell: createNoticeDelivery(bot.api, logger, pacer) },

@@ -27,6 +27,7 @@ import { orgsFeature } from './features/orgs';
 import { registerConsentFeature } from './features/register-consent';
 import { registerFilesFeature } from './features/register-files';
 import { reviewFeature } from './features/review';
+import { remindersFeature } from './features/reminders';
 import { roadmapFeature } from './features/roadmap';
 import { roadmapFilesFeature } from './features/roadmap-files';
 import { tasksFeature } from './features/tasks';
@@ -121,7 +122,7 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createRoadmapEditConversation(deps), { id: ROADMAP_EDIT }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
   chat.use(roadmapFilesFeature(), mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
-  chat.use(tasksFeature(), reviewFeature(), roadmapFeature());
+  chat.use(tasksFeature(), reviewFeature(), roadmapFeature(), remindersFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

@@ -16,7 +16,11 @@ export function nudgeText(t: TFunction, nudge: Pick<Nudge, 'kind' | 'days' | 'ta
 
 function nudgeKeyboard(t: TFunction, nudge: Nudge): InlineKeyboard | undefined {
   if (nudge.kind === 'escalation') return undefined;
-  return new InlineKeyboard().text(t('nudges.buttons.open'), `task:c:${nudge.task.id}`).text(t('nudges.buttons.done'), `task:d:${nudge.task.id}`);
+  return new InlineKeyboard()
+    .text(t('nudges.buttons.open'), `task:c:${nudge.task.id}`)
+    .text(t('nudges.buttons.done'), `task:d:${nudge.task.id}`)
+    .row()
+    .text(t('nudges.buttons.later'), `nudge:later:${nudge.task.id}`);
 }
 
 /**

@@ -8,7 +8,6 @@ import mongoose from 'mongoose';
 import { translator } from '../bot/i18n';
 import { createNudgeDelivery } from '../bot/nudges';
 import { ConfigError, parseAdminConfig } from '../config';
-import { sentLog } from '../domain/reminders/sweep';
 import { createServices } from '../domain/services';
 import { createLogger } from '../logger';
 import { systemClock } from '../domain/shared/clock';
@@ -61,7 +60,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
       botUsername: config.BOT_USERNAME,
       fetchBotUsername: token ? () => fetchBotUsername(token, config.BOT_API_ROOT) : undefined,
       reminders: () => ({
-        sent: sentLog(conn),
+        sent: services.reminders.sent,
         deliver: token
           ? createNudgeDelivery(new Api(token, config.BOT_API_ROOT ? { apiRoot: config.BOT_API_ROOT.replace(/\/$/, '') } : undefined), createLogger('warn'))
           : null,

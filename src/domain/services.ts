@@ -5,6 +5,8 @@ import { createRegisterBulk } from './register/register-bulk';
 import { createRegisterRepository } from './register/register.repository';
 import { createRegisterService, type RegisterService } from './register/register.service';
 import type { NameMode } from './register/register.types';
+import { createRemindersService, type RemindersService } from './reminders/reminders.service';
+import { sentLog } from './reminders/sweep';
 import { createRoadmapRepository } from './roadmap/roadmap.repository';
 import { createRoadmapService, type RoadmapService } from './roadmap/roadmap.service';
 import type { Clock } from './shared/clock';
@@ -16,6 +18,7 @@ export interface Services {
   people: PeopleService;
   register: RegisterService;
   roadmap: RoadmapService;
+  reminders: RemindersService;
   /** The one clock every service reads, so the bot's "today" is the one the tests set. */
   clock: Clock;
 }
@@ -34,13 +37,14 @@ export function createServices(conn: Connection, options: ServiceOptions) {
   const territory = createTerritoryService(territoryRepo);
   const registerRepo = createRegisterRepository(conn);
   const roadmapRepo = createRoadmapRepository(conn);
+  const roadmap = createRoadmapService(roadmapRepo, territory, { clock: options.clock });
   const people = createPeopleService(peopleRepo, territory, options);
   const registerOptions = { clock: options.clock, nameMode: options.nameMode ?? 'full' } as const;
   const register = createRegisterService(registerRepo, territory, registerOptions, createRegisterBulk(conn, territory, registerOptions));
   return {
-    services: { territory, people, register, roadmap: createRoadmapService(roadmapRepo, territory, { clock: options.clock }), clock: options.clock } satisfies Services,
+    services: { territory, people, register, roadmap, reminders: createRemindersService(conn, roadmap, territory, { clock: options.clock }), clock: options.clock } satisfies Services,
     async ensureIndexes() {
-      await Promise.all([territoryRepo.ensureIndexes(), peopleRepo.ensureIndexes(), registerRepo.ensureIndexes(), roadmapRepo.ensureIndexes()]);
+      await Promise.all([territoryRepo.ensureIndexes(), peopleRepo.ensureIndexes(), registerRepo.ensureIndexes(), roadmapRepo.ensureIndexes(), sentLog(conn).ensureIndexes()]);
     },
   };
 }

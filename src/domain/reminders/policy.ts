@@ -15,7 +15,8 @@ export const DEFAULT_POLICY: ReminderPolicy = { before: [7, 1], onDue: true, ove
 
 export const POLICY_BOUNDS = { before: { min: 1, max: 30, count: 3 }, overdueEvery: { min: 1, max: 14 }, escalateAfter: { min: 1, max: 30 } } as const;
 
-export type NudgeKind = 'before' | 'due' | 'overdue' | 'escalation';
+/** 'again': the reminder a person asked for with «Напомнить завтра». */
+export type NudgeKind = 'before' | 'due' | 'overdue' | 'escalation' | 'again';
 
 export interface PlannedNudge {
   kind: NudgeKind;

@@ -4,7 +4,9 @@ import type { Roadmap, RoadmapItem, Task } from '../roadmap/roadmap.types';
 import type { Services } from '../services';
 import { isDuplicateKeyError } from '../shared/mongo-errors';
 import { DEFAULT_POLICY, dueNow, nextNudgeAt, type NudgeKind, type ReminderPolicy } from './policy';
-import { addDays } from './working-time';
+import { addDays, localParts } from './working-time';
+
+const localDay = (at: Date, zone: string) => localParts(at, zone).day;
 
 /** One nudge to one person: what the bot sends and records. */
 export interface Nudge {
@@ -31,12 +33,16 @@ export interface UnreachableNotice {
 
 export type DeliveryOutcome = { status: 'sent'; messageId: number } | { status: 'failed'; reason: string; blocked?: boolean };
 
-interface SentDoc {
+export interface SentDoc {
   _id: string;
   taskId: string;
-  kind: NudgeKind | 'notice';
+  /** The territory whose roadmap the task is of: /reminders shows its coordinators what went out. */
+  ownerId?: string;
+  kind: NudgeKind | 'again' | 'notice';
   slot: string;
   recipient: number;
+  /** Who and what, as the coordinator reads it in /reminders. */
+  label?: string;
   status: 'sending' | 'sent' | 'failed';
   messageId?: number;
   reason?: string;
@@ -44,13 +50,25 @@ interface SentDoc {
 }
 
 const sentSchema = new Schema<SentDoc>(
-  { _id: String, taskId: String, kind: String, slot: String, recipient: Number, status: String, messageId: Number, reason: String, at: Date },
+  { _id: String, taskId: String, ownerId: String, kind: String, slot: String, recipient: Number, label: String, status: String, messageId: Number, reason: String, at: Date },
   { collection: 'nudges_sent', versionKey: false },
 );
 sentSchema.index({ taskId: 1 });
+sentSchema.index({ ownerId: 1 });
+
+interface SnoozeDoc {
+  _id: string;
+  taskId: string;
+  telegramId: number;
+  until: Date;
+}
+
+const snoozeSchema = new Schema<SnoozeDoc>({ _id: String, taskId: String, telegramId: Number, until: Date }, { collection: 'nudges_snoozed', versionKey: false });
+snoozeSchema.index({ taskId: 1 });
 
 export function sentLog(conn: Connection) {
   const Sent = (conn.models.NudgeSent as Model<SentDoc>) ?? conn.model<SentDoc>('NudgeSent', sentSchema);
+  const Snooze = (conn.models.NudgeSnooze as Model<SnoozeDoc>) ?? conn.model<SnoozeDoc>('NudgeSnooze', snoozeSchema);
   async function claimDoc(doc: SentDoc): Promise<boolean> {
     try {
       await Sent.create(doc);
@@ -61,10 +79,25 @@ export function sentLog(conn: Connection) {
     }
   }
   return {
-    ensureIndexes: () => Sent.syncIndexes(),
+    ensureIndexes: () => Promise.all([Sent.syncIndexes(), Snooze.syncIndexes()]),
     /** Claims a nudge before it is handed to delivery: false when it was already claimed (sent, or being sent). */
     claim(nudge: Nudge, at: Date): Promise<boolean> {
-      return claimDoc({ _id: nudge.key, taskId: nudge.task.id, kind: nudge.kind, slot: nudge.slot, recipient: nudge.recipient.telegramId, status: 'sending', at });
+      const label = [nudge.recipient.fullName ?? String(nudge.recipient.telegramId), nudge.party, `${nudge.item.number.replace(/\.$/, '')} ${nudge.item.name}`.slice(0, 120)].filter(Boolean).join(' · ');
+      return claimDoc({ _id: nudge.key, taskId: nudge.task.id, ownerId: nudge.roadmap.owner.id, kind: nudge.kind, slot: nudge.slot, recipient: nudge.recipient.telegramId, label, status: 'sending', at });
+    },
+    /** What went out for a territory's roadmaps, newest first. */
+    async ofOwner(ownerId: string, limit = 30): Promise<SentDoc[]> {
+      return Sent.find({ ownerId, kind: { $ne: 'notice' } }).sort({ at: -1 }).limit(limit).lean<SentDoc[]>();
+    },
+    /** «Напомнить завтра»: one person's nudges of one task wait until `until`, then one reminder comes. */
+    async snooze(taskId: string, telegramId: number, until: Date): Promise<void> {
+      await Snooze.updateOne({ _id: `${taskId}|${telegramId}` }, { $set: { taskId, telegramId, until } }, { upsert: true });
+    },
+    async snoozesOf(taskId: string): Promise<SnoozeDoc[]> {
+      return Snooze.find({ taskId }).lean<SnoozeDoc[]>();
+    },
+    async unsnooze(taskId: string, telegramId: number): Promise<void> {
+      await Snooze.deleteOne({ _id: `${taskId}|${telegramId}` });
     },
     /** The same for another message of the sweep (a notice to a coordinator). */
     claimKey(key: string, taskId: string, recipient: number, at: Date): Promise<boolean> {
@@ -163,8 +196,17 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
         wanted.push({ planned: escalation, to: (await usersIn(roadmap.owner.id)).filter((u) => u.role === 'coordinator') });
       }
       const partyText = await partyName(task);
+      // «Напомнить завтра»: while a snooze runs its person gets nothing of this task; when it ends, one reminder.
+      const snoozes = await deps.sent.snoozesOf(task.id);
+      const snoozed = new Set(snoozes.filter((z) => z.until.getTime() > now.getTime()).map((z) => z.telegramId));
+      const woken = snoozes.filter((z) => z.until.getTime() <= now.getTime());
+      if (party && woken.length > 0) {
+        const to = (await recipientsOf(task, roadmap)).filter((u) => woken.some((z) => z.telegramId === u.telegramId));
+        wanted.unshift({ planned: { ...party, kind: 'again' as NudgeKind, slot: localDay(now, zone) }, to });
+        for (const z of woken) if (!options.dryRun) await deps.sent.unsnooze(task.id, z.telegramId);
+      }
       for (const { planned, to } of wanted) {
-        for (const recipient of to.filter((u) => !u.unreachableAt)) {
+        for (const recipient of to.filter((u) => !u.unreachableAt && (planned.kind === 'escalation' || !snoozed.has(u.telegramId)))) {
           const nudge: Nudge = { key: `${task.id}|${planned.kind}|${planned.slot}|${recipient.telegramId}`, kind: planned.kind, slot: planned.slot, days: planned.days, recipient, task, item, roadmap, party: partyText };
           if (options.dryRun) {
             if (!(await deps.sent.has(nudge.key))) result.nudges.push(nudge);
@@ -186,8 +228,10 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
         }
       }
       if (!options.dryRun) {
-        const next = nextNudgeAt(task.due, zone, policy, now);
-        await services.roadmap.setNudgeDay(task.id, next ? next.toISOString().slice(0, 10) : null);
+        const planned = nextNudgeAt(task.due, zone, policy, now);
+        const wake = snoozes.filter((z) => z.until.getTime() > now.getTime()).map((z) => z.until.getTime());
+        const next = Math.min(planned?.getTime() ?? Infinity, ...wake);
+        await services.roadmap.setNudgeDay(task.id, Number.isFinite(next) ? new Date(next).toISOString().slice(0, 10) : null);
       }
     }
   }
