@@ -4,7 +4,7 @@ import type { Roadmap, RoadmapItem, Task } from '../roadmap/roadmap.types';
 import type { Services } from '../services';
 import { isDuplicateKeyError } from '../shared/mongo-errors';
 import { DEFAULT_POLICY, dueNow, nextNudgeAt, type NudgeKind, type ReminderPolicy } from './policy';
-import { addDays, localParts } from './working-time';
+import { addDays, localParts, nextWorkingSlot } from './working-time';
 
 const localDay = (at: Date, zone: string) => localParts(at, zone).day;
 
@@ -190,6 +190,16 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
       }
       const zone = await zoneOf(task);
       const { party, escalation } = dueNow(task.due, zone, policy, now);
+      // Outside working hours there (a catch-up in the evening, a weekend), what is due waits for the next slot;
+      // when nothing is due yet, the task is looked at again on its next planned day.
+      const slot = nextWorkingSlot(now, zone);
+      if (slot.getTime() !== now.getTime()) {
+        if (!options.dryRun) {
+          const next = party || escalation ? slot : nextNudgeAt(task.due, zone, policy, now);
+          await services.roadmap.setNudgeDay(task.id, next ? next.toISOString().slice(0, 10) : null);
+        }
+        continue;
+      }
       const wanted: { planned: NonNullable<typeof party>; to: User[] }[] = [];
       if (party) wanted.push({ planned: party, to: await recipientsOf(task, roadmap) });
       if (escalation && task.target.level !== 'coordinator') {
