@@ -41,6 +41,9 @@ export interface SimUser {
   language_code?: string;
 }
 
+/** The methods Telegram counts against its flood limits. */
+const SENDING = new Set(['sendMessage', 'sendDocument', 'sendPhoto', 'copyMessage', 'forwardMessage']);
+
 export interface EmulatorOptions {
   /** 0 or absent: a free port. */
   port?: number;
@@ -51,6 +54,11 @@ export interface EmulatorOptions {
   botName?: string;
   /** Upper bound for getUpdates `timeout`, in seconds (Telegram's practical limit is 50). */
   maxPollSeconds?: number;
+  /**
+   * Telegram's flood control: more than `perSecond` messages a second overall, or `perChatPerSecond` to one chat,
+   * is answered 429 «Too Many Requests: retry after 1» with parameters.retry_after. Absent: no limit.
+   */
+  flood?: { perSecond: number; perChatPerSecond: number };
 }
 
 /** One Bot API request as the emulator saw it, with what it answered. */
@@ -222,6 +230,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const recordedFiles = new Map<string, RecordedFile>();
   const calls: ApiCall[] = [];
   const failures: { method: string; error: { error_code: number; description: string; parameters?: Record<string, unknown> } }[] = [];
+  /** Messages sent in the last second, for the flood control. */
+  const sentTimes: { at: number; chat: number }[] = [];
   const listeners = new Set<(event: EmulatorEvent) => void>();
   const waiters = new Set<Waiter>();
   let queue: Update[] = [];
@@ -651,6 +661,15 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       return fail(new ApiError(error.error_code, error.description, error.parameters));
     }
     if (method === 'getUpdates') return getUpdates(request, res, finish, fail);
+    if (options.flood && SENDING.has(method)) {
+      const now = Date.now();
+      while (sentTimes.length > 0 && sentTimes[0]!.at <= now - 1000) sentTimes.shift();
+      const chat = Number(request.params.chat_id);
+      if (sentTimes.length >= options.flood.perSecond || sentTimes.filter((x) => x.chat === chat).length >= options.flood.perChatPerSecond) {
+        return fail(new ApiError(429, 'Too Many Requests: retry after 1', { retry_after: 1 }));
+      }
+      sentTimes.push({ at: now, chat });
+    }
     try {
       const result = methods[method]!(request, call);
       finish(200, { ok: true, result: clone(result) });

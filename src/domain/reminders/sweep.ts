@@ -96,6 +96,12 @@ export function sentLog(conn: Connection) {
     async snoozesOf(taskId: string): Promise<SnoozeDoc[]> {
       return Snooze.find({ taskId }).lean<SnoozeDoc[]>();
     },
+    /** Every snooze (a handful at a time: one per «Напомнить завтра» not yet due), by task. */
+    async allSnoozes(): Promise<Map<string, SnoozeDoc[]>> {
+      const map = new Map<string, SnoozeDoc[]>();
+      for (const z of await Snooze.find({}).lean<SnoozeDoc[]>()) map.set(z.taskId, [...(map.get(z.taskId) ?? []), z]);
+      return map;
+    },
     async unsnooze(taskId: string, telegramId: number): Promise<void> {
       await Snooze.deleteOne({ _id: `${taskId}|${telegramId}` });
     },
@@ -152,6 +158,7 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
   const roadmaps = new Map<string, Roadmap | null>();
   const people = new Map<string, User[]>();
   const names = new Map<string, string>();
+  let allSnoozes: Map<string, SnoozeDoc[]> | undefined;
 
   const zoneOf = async (task: Task) => {
     const scope = task.municipalityId ? { level: 'municipality' as const, id: task.municipalityId } : { level: 'region' as const, id: task.regionId };
@@ -178,6 +185,9 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
 
   for (let back = CATCH_UP_DAYS; back >= 0; back--) {
     const tasks = await services.roadmap.tasksToNudge(addDays(today, -back));
+    if (tasks.length === 0) continue;
+    // Next nudge days are written for the whole day's batch at once.
+    const nextDays = new Map<string, string | null>();
     result.examined += tasks.length;
     const items = await services.roadmap.itemsByIds(tasks.map((t) => t.itemId));
     for (const task of tasks) {
@@ -185,7 +195,7 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
       if (!roadmaps.has(task.roadmapId)) roadmaps.set(task.roadmapId, await services.roadmap.getRoadmap(task.roadmapId));
       const roadmap = roadmaps.get(task.roadmapId);
       if (!item || !roadmap || !task.due || (task.status !== 'open' && task.status !== 'returned')) {
-        if (!options.dryRun) await services.roadmap.setNudgeDay(task.id, null);
+        nextDays.set(task.id, null);
         continue;
       }
       const zone = await zoneOf(task);
@@ -194,10 +204,8 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
       // when nothing is due yet, the task is looked at again on its next planned day.
       const slot = nextWorkingSlot(now, zone);
       if (slot.getTime() !== now.getTime()) {
-        if (!options.dryRun) {
-          const next = party || escalation ? slot : nextNudgeAt(task.due, zone, policy, now);
-          await services.roadmap.setNudgeDay(task.id, next ? next.toISOString().slice(0, 10) : null);
-        }
+        const next = party || escalation ? slot : nextNudgeAt(task.due, zone, policy, now);
+        nextDays.set(task.id, next ? next.toISOString().slice(0, 10) : null);
         continue;
       }
       const wanted: { planned: NonNullable<typeof party>; to: User[] }[] = [];
@@ -207,7 +215,7 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
       }
       const partyText = await partyName(task);
       // «Напомнить завтра»: while a snooze runs its person gets nothing of this task; when it ends, one reminder.
-      const snoozes = await deps.sent.snoozesOf(task.id);
+      const snoozes = (allSnoozes ??= await deps.sent.allSnoozes()).get(task.id) ?? [];
       const snoozed = new Set(snoozes.filter((z) => z.until.getTime() > now.getTime()).map((z) => z.telegramId));
       const woken = snoozes.filter((z) => z.until.getTime() <= now.getTime());
       if (party && woken.length > 0) {
@@ -237,13 +245,12 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
           }
         }
       }
-      if (!options.dryRun) {
-        const planned = nextNudgeAt(task.due, zone, policy, now);
-        const wake = snoozes.filter((z) => z.until.getTime() > now.getTime()).map((z) => z.until.getTime());
-        const next = Math.min(planned?.getTime() ?? Infinity, ...wake);
-        await services.roadmap.setNudgeDay(task.id, Number.isFinite(next) ? new Date(next).toISOString().slice(0, 10) : null);
-      }
+      const planned = nextNudgeAt(task.due, zone, policy, now);
+      const wake = snoozes.filter((z) => z.until.getTime() > now.getTime()).map((z) => z.until.getTime());
+      const next = Math.min(planned?.getTime() ?? Infinity, ...wake);
+      nextDays.set(task.id, Number.isFinite(next) ? new Date(next).toISOString().slice(0, 10) : null);
     }
+    if (!options.dryRun) await services.roadmap.setNudgeDays(nextDays);
   }
   return result;
 }

@@ -196,6 +196,12 @@ export function createRoadmapRepository(conn: Connection) {
       return (await Task.find({ nudgeDay: day }).lean<TaskDoc[]>()).map(toTask);
     },
 
+    /** Sets the next nudge day of many tasks in one round trip. */
+    async setNudgeDays(days: Map<string, string | null>): Promise<void> {
+      const ops = [...days].map(([id, day]) => ({ updateOne: { filter: { _id: oid(id) }, update: day ? { $set: { nudgeDay: day } } : { $unset: { nudgeDay: 1 as const } } } }));
+      for (let i = 0; i < ops.length; i += 1000) await Task.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+    },
+
     /** Sets when a task is next looked at by the sweep (null: not while it stays as it is). */
     async setNudgeDay(taskId: string, day: string | null): Promise<void> {
       await Task.updateOne({ _id: oid(taskId) }, day ? { $set: { nudgeDay: day } } : { $unset: { nudgeDay: 1 } });

@@ -141,6 +141,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
     tasksOfRoadmap: repo.tasksOfRoadmap,
     tasksToNudge: repo.tasksToNudge,
     setNudgeDay: repo.setNudgeDay,
+    setNudgeDays: repo.setNudgeDays,
     getTask: repo.getTask,
     getRoadmap: repo.getRoadmap,
     itemsByIds: repo.itemsByIds,
