@@ -6,13 +6,7 @@ import type { Logger } from '../logger';
 import { translator, type TFunction } from './i18n';
 import { evidenceLines, taskCardText } from './roadmap-format';
 import { todayIn } from '../domain/register/register-input';
-
-/** The name of the party a task belongs to, as a coordinator reads it. */
-export async function partyName(services: Services, task: Task): Promise<string> {
-  if (task.target.level === 'coordinator') return '';
-  const view = await services.territory.describeScope({ level: task.target.level, id: task.target.id });
-  return task.target.level === 'organization' ? (view?.organization?.shortName ?? '') : (view?.municipality?.name ?? '');
-}
+import { answersFor, partyName, partyScopeId } from '../domain/roadmap/roadmap-party';
 
 export const reviewKeyboard = (t: TFunction, taskId: string) => new InlineKeyboard().text(t('review.buttons.accept'), `rv:ok:${taskId}`).text(t('review.buttons.return'), `rv:back:${taskId}`);
 
@@ -22,7 +16,7 @@ export async function reviewText(services: Services, t: TFunction, found: { task
   const today = todayIn(view?.timezone ?? 'Europe/Moscow', services.clock());
   const last = found.task.submissions.at(-1);
   const sent = last ? evidenceLines(t, last.evidence) : [];
-  return [t('review.header'), taskCardText(t, found, today, await partyName(services, found.task)), '', t('review.sent'), ...sent].join('\n');
+  return [t('review.header'), taskCardText(t, found, today, await partyName(services.territory, found.task)), '', t('review.sent'), ...sent].join('\n');
 }
 
 /** Sends a reviewer the card with Accept / Return and the files as they were sent (by Telegram file_id). */
@@ -53,9 +47,15 @@ export async function notifyReviewers(api: Api, services: Services, logger: Logg
 }
 
 /** Tells the people of the task's party (a school's head and curators; a municipality's coordinators) the decision. */
-export async function notifyParty(api: Api, services: Services, logger: Logger, task: Task, item: RoadmapItem, decision: 'accepted' | 'returned', reason?: string): Promise<void> {
-  const roles = task.target.level === 'organization' ? ['head', 'curator'] : ['coordinator'];
-  const people = (await services.people.usersIn(task.target.id)).filter((u) => u.role && roles.includes(u.role));
+export async function notifyParty(
+  api: Api,
+  services: Services,
+  logger: Logger,
+  { task, item, roadmap }: { task: Task; item: RoadmapItem; roadmap: Roadmap },
+  decision: 'accepted' | 'returned',
+  reason?: string,
+): Promise<void> {
+  const people = (await services.people.usersIn(partyScopeId(task, roadmap))).filter((u) => answersFor(u, task));
   for (const person of people) {
     const t = translator(person.language ?? 'ru');
     const title = `${item.number.replace(/\.$/, '')} ${item.name}`;

@@ -6,6 +6,7 @@ import { translator, type TFunction } from '../bot/i18n';
 import { normalizeInviteCode } from '../domain/people/invite-code';
 import type { Invite, Language, Role } from '../domain/people/people.types';
 import { todayIn } from '../domain/register/register-input';
+import { parsePeriodArg } from '../domain/roadmap/deadline';
 import { draftRoadmap } from '../domain/roadmap/roadmap-build';
 import { MAX_ROADMAP_BYTES, readRoadmapDocument } from '../domain/roadmap/roadmap-file';
 import { parseRoadmap, type ColumnKey } from '../domain/roadmap/roadmap-parse';
@@ -539,7 +540,6 @@ async function makeAdmin(ctx: Ctx, args: ParsedArgs): Promise<number> {
 // ---------------------------------------------------------------------------------------------------------------
 // import-roadmap FILE --municipality NAME [--region NAME] | --region NAME [--period A..B] [--columns …] [--dry-run]
 
-const PERIOD_RE = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/;
 const COLUMN_KEYS: readonly ColumnKey[] = ['number', 'name', 'deadline', 'responsible', 'documentKind', 'result'];
 
 /** `name=2,deadline=3`: which column (counted from 1) holds what, for a table whose headers are not recognised. */
@@ -563,9 +563,8 @@ async function importRoadmap(ctx: Ctx, args: ParsedArgs): Promise<number> {
   if (municipality === undefined && region === undefined) throw usageError(t('cli.roadmap.needs_owner'));
   let periodOption: { start: string; end: string } | undefined;
   if (args.options.period !== undefined) {
-    const m = PERIOD_RE.exec(args.options.period.trim());
-    if (!m || m[1]! > m[2]!) throw usageError(t('cli.roadmap.bad_period'));
-    periodOption = { start: m[1]!, end: m[2]! };
+    periodOption = parsePeriodArg(args.options.period.trim()) ?? undefined;
+    if (!periodOption) throw usageError(t('cli.roadmap.bad_period'));
   }
   const columns = parseColumns(t, args.options.columns);
 

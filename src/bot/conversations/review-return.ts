@@ -56,7 +56,7 @@ export function createReviewReturnConversation(deps: { services: Services; logge
       if (step.value === 'done') {
         await conversation.external(async (outer) => {
           const found = await deps.services.roadmap.taskForReview(args.scope, args.taskId);
-          if (found) await notifyParty(outer.api, deps.services, deps.logger, found.task, found.item, 'returned', reason);
+          if (found) await notifyParty(outer.api, deps.services, deps.logger, found, 'returned', reason);
         });
         await ctx.reply(t('review.done_returned', { reason }));
       } else {

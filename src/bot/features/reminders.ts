@@ -1,5 +1,5 @@
 import { Composer } from 'grammy';
-import { taskPartyOf } from '../../domain/people/access';
+import { coordinatorTerritoryOf, taskPartyOf } from '../../domain/people/access';
 import type { BotContext } from '../context';
 import { chunkLines, formatDateTime } from '../format';
 import { allow } from '../middlewares/access';
@@ -24,8 +24,8 @@ export function remindersFeature(): Composer<BotContext> {
   });
 
   feature.command('reminders', allow('reminders'), async (ctx) => {
-    const scope = ctx.user?.scope;
-    if (!scope || ctx.user?.role !== 'coordinator') return ctx.reply(ctx.t('invite_cmd.no_scope'));
+    const scope = coordinatorTerritoryOf(ctx.user);
+    if (!scope) return ctx.reply(ctx.t('invite_cmd.no_scope'));
     const log = await ctx.services.reminders.logOf(scope.id, 30);
     if (log.length === 0) return ctx.reply(ctx.t('nudges.log_empty'));
     const timezone = (await ctx.services.territory.describeScope(scope))?.timezone ?? 'Europe/Moscow';

@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { coordinatorTerritoryOf } from '../../domain/people/access';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { REVIEW_RETURN, type ReviewReturnArgs } from '../conversations/review-return';
@@ -6,10 +7,7 @@ import { allow } from '../middlewares/access';
 import { notifyParty, reviewText, sendForReview } from '../review-notify';
 
 /** The territory a coordinator reviews for. */
-function reviewerScope(ctx: BotContext): Scope | null {
-  const { user } = ctx;
-  return user?.role === 'coordinator' && user.scope ? user.scope : null;
-}
+const reviewerScope = (ctx: BotContext): Scope | null => coordinatorTerritoryOf(ctx.user);
 
 /**
  * A coordinator's review of what schools sent: /review lists what waits (oldest first), each card with Accept and
@@ -42,7 +40,7 @@ export function reviewFeature(): Composer<BotContext> {
     const found = await ctx.services.roadmap.taskForReview(scope, result.task.id);
     if (found) {
       await ctx.editMessageText(`${await reviewText(ctx.services, ctx.t, found)}\n\n${ctx.t('review.done_accepted')}`).catch(() => undefined);
-      await notifyParty(ctx.api, ctx.services, ctx.logger, found.task, found.item, 'accepted');
+      await notifyParty(ctx.api, ctx.services, ctx.logger, found, 'accepted');
     }
   });
 

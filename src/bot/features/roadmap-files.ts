@@ -1,4 +1,5 @@
 import { Composer } from 'grammy';
+import { coordinatorTerritoryOf } from '../../domain/people/access';
 import { MAX_ROADMAP_BYTES, readRoadmapDocument, type RoadmapDocument } from '../../domain/roadmap/roadmap-file';
 import type { BotContext } from '../context';
 import { downloadSent } from '../download';
@@ -19,9 +20,8 @@ function isRegisterFile(document: RoadmapDocument): boolean {
 export function roadmapFilesFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
   feature.on('message:document', async (ctx, next) => {
-    const user = ctx.user;
-    if (user?.role !== 'coordinator' || !user.scope || user.scope.level === 'organization') return next();
-    const owner = { level: user.scope.level, id: user.scope.id } as RoadmapImportArgs['owner'];
+    const owner = coordinatorTerritoryOf(ctx.user);
+    if (!owner) return next();
     const document = ctx.message.document;
     const fileName = document.file_name ?? 'file';
     if ((document.file_size ?? 0) > MAX_ROADMAP_BYTES) {

@@ -1,4 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
+import { coordinatorTerritoryOf } from '../../domain/people/access';
 import type { TargetKind } from '../../domain/roadmap/roadmap.types';
 import type { BotContext } from '../context';
 import { showInPlace } from '../show';
@@ -12,11 +13,7 @@ const PAGE_SIZE = 8;
 const ID = '([0-9a-f]{24})';
 
 /** The coordinator's territory, which owns their roadmaps. */
-function ownerOf(ctx: BotContext): RoadmapEditArgs['owner'] | null {
-  const { user } = ctx;
-  if (user?.role !== 'coordinator' || !user.scope || user.scope.level === 'organization') return null;
-  return { level: user.scope.level, id: user.scope.id };
-}
+const ownerOf = (ctx: BotContext): RoadmapEditArgs['owner'] | null => coordinatorTerritoryOf(ctx.user);
 
 
 async function startEdit(ctx: BotContext, owner: RoadmapEditArgs['owner'], action: RoadmapEditArgs['action'], roadmapId?: string, itemKey?: string) {
@@ -92,12 +89,8 @@ export function roadmapFeature(): Composer<BotContext> {
 
   const ownItem = async (ctx: BotContext, itemId: string) => {
     const owner = ownerOf(ctx);
-    if (!owner) return null;
-    for (const roadmap of await ctx.services.roadmap.roadmapsOf([owner.id])) {
-      const item = (await ctx.services.roadmap.itemsOf(roadmap.id)).find((i) => i.id === itemId);
-      if (item) return { owner, roadmap, item };
-    }
-    return null;
+    const found = owner ? await ctx.services.roadmap.ownItem(owner.id, itemId) : null;
+    return owner && found ? { owner, ...found } : null;
   };
 
   feature.callbackQuery(new RegExp(`^rm:i:${ID}$`), async (ctx) => {

@@ -17,8 +17,9 @@ export async function partyToday(ctx: BotContext): Promise<string> {
 
 async function renderList(ctx: BotContext, party: string, page: number) {
   const today = await partyToday(ctx);
-  const all = await ctx.services.roadmap.tasksOf(party, ['open', 'returned', 'submitted']);
-  const done = (await ctx.services.roadmap.tasksOf(party, ['accepted'])).length;
+  const every = await ctx.services.roadmap.tasksOf(party);
+  const all = every.filter((x) => x.task.status !== 'accepted');
+  const done = every.length - all.length;
   // Overdue first, then by due date; open-ended last (the service already sorts by due).
   const pages = Math.max(1, Math.ceil(all.length / PAGE_SIZE));
   const current = Math.min(Math.max(page, 0), pages - 1);

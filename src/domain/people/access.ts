@@ -66,3 +66,12 @@ export function taskPartyOf(user: User | null | undefined): string | null {
   if (user.role === 'coordinator') return user.scope.id;
   return null;
 }
+
+/** A territory a coordinator answers for: it owns their roadmaps and they review its tasks. */
+export type Territory = { level: 'municipality' | 'region'; id: string };
+
+/** The territory of a coordinator, or null for anyone else. */
+export function coordinatorTerritoryOf(user: User | null | undefined): Territory | null {
+  if (user?.role !== 'coordinator' || !user.scope || user.scope.level === 'organization') return null;
+  return { level: user.scope.level, id: user.scope.id };
+}

@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { User } from '../people/people.types';
 import type { Roadmap, RoadmapItem, Task } from '../roadmap/roadmap.types';
 import type { Services } from '../services';
+import { answersFor, partyName, partyScopeId } from '../roadmap/roadmap-party';
 import { isDuplicateKeyError } from '../shared/mongo-errors';
 import { DEFAULT_POLICY, dueNow, nextNudgeAt, type NudgeKind, type ReminderPolicy } from './policy';
 import { addDays, localParts, nextWorkingSlot } from './working-time';
@@ -157,7 +158,6 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
   const zones = new Map<string, string>();
   const roadmaps = new Map<string, Roadmap | null>();
   const people = new Map<string, User[]>();
-  const names = new Map<string, string>();
   let allSnoozes: Map<string, SnoozeDoc[]> | undefined;
 
   const zoneOf = async (task: Task) => {
@@ -169,19 +169,7 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
     if (!people.has(scopeId)) people.set(scopeId, await services.people.usersIn(scopeId));
     return people.get(scopeId)!;
   };
-  const recipientsOf = async (task: Task, roadmap: Roadmap): Promise<User[]> => {
-    if (task.target.level === 'organization') return (await usersIn(task.target.id)).filter((u) => u.role === 'head' || u.role === 'curator');
-    if (task.target.level === 'municipality') return (await usersIn(task.target.id)).filter((u) => u.role === 'coordinator');
-    return (await usersIn(roadmap.owner.id)).filter((u) => u.role === 'coordinator');
-  };
-  const partyName = async (task: Task) => {
-    if (task.target.level === 'coordinator') return '';
-    if (!names.has(task.target.id)) {
-      const view = await services.territory.describeScope({ level: task.target.level, id: task.target.id });
-      names.set(task.target.id, (task.target.level === 'organization' ? view?.organization?.shortName : view?.municipality?.name) ?? '');
-    }
-    return names.get(task.target.id)!;
-  };
+  const recipientsOf = async (task: Task, roadmap: Roadmap): Promise<User[]> => (await usersIn(partyScopeId(task, roadmap))).filter((u) => answersFor(u, task));
 
   for (let back = CATCH_UP_DAYS; back >= 0; back--) {
     const tasks = await services.roadmap.tasksToNudge(addDays(today, -back));
@@ -189,7 +177,7 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
     // Next nudge days are written for the whole day's batch at once.
     const nextDays = new Map<string, string | null>();
     result.examined += tasks.length;
-    const items = await services.roadmap.itemsByIds(tasks.map((t) => t.itemId));
+    const items = await services.roadmap.itemsOfTasks(tasks);
     for (const task of tasks) {
       const item = items.get(task.itemId);
       if (!roadmaps.has(task.roadmapId)) roadmaps.set(task.roadmapId, await services.roadmap.getRoadmap(task.roadmapId));
@@ -213,7 +201,7 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
       if (escalation && task.target.level !== 'coordinator') {
         wanted.push({ planned: escalation, to: (await usersIn(roadmap.owner.id)).filter((u) => u.role === 'coordinator') });
       }
-      const partyText = await partyName(task);
+      const partyText = await partyName(services.territory, task);
       // «Напомнить завтра»: while a snooze runs its person gets nothing of this task; when it ends, one reminder.
       const snoozes = (allSnoozes ??= await deps.sent.allSnoozes()).get(task.id) ?? [];
       const snoozed = new Set(snoozes.filter((z) => z.until.getTime() > now.getTime()).map((z) => z.telegramId));

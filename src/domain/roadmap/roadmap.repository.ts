@@ -47,6 +47,12 @@ const toTask = (d: TaskDoc): Task => ({
   reviews: (d.reviews ?? []) as Review[],
 });
 
+/** What an item document stores besides its roadmap, key and assignments (those are written as they are). */
+function fieldsOf(item: ItemDraft & { position: number }) {
+  const { key: _key, assignments: _assignments, ...fields } = item;
+  return fields;
+}
+
 /** A task as it is first stored by the fan-out. */
 export interface NewTask {
   roadmapId: string;
@@ -113,9 +119,23 @@ export function createRoadmapRepository(conn: Connection) {
       return d ? toItem(d) : null;
     },
 
-    async itemsByIds(ids: string[]): Promise<Map<string, RoadmapItem>> {
-      const docs = await Promise.all([...new Set(ids)].filter(isId).map((id) => Item.findById(oid(id)).lean<ItemDoc>()));
-      return new Map(docs.filter((d): d is ItemDoc => Boolean(d)).map((d) => [String(d._id), toItem(d)]));
+    /** An item by its id alone (the caller checks whose roadmap it is). */
+    async findItem(itemId: string): Promise<RoadmapItem | null> {
+      if (!isId(itemId)) return null;
+      const d = await Item.findById(oid(itemId)).lean<ItemDoc>();
+      return d ? toItem(d) : null;
+    },
+
+    /**
+     * The items of these tasks, by id: one equality query per roadmap they come from (tasks of a school or of a
+     * day's sweep come from a handful of roadmaps, while their items are many).
+     */
+    async itemsOfTasks(tasks: Pick<Task, 'roadmapId'>[]): Promise<Map<string, RoadmapItem>> {
+      const map = new Map<string, RoadmapItem>();
+      for (const roadmapId of new Set(tasks.map((t) => t.roadmapId))) {
+        for (const d of await Item.find({ roadmapId: oid(roadmapId) }).lean<ItemDoc[]>()) map.set(String(d._id), toItem(d));
+      }
+      return map;
     },
 
     /** Writes the items of a roadmap by key (new ones inserted, known ones updated); returns their ids by key. */
@@ -125,21 +145,7 @@ export function createRoadmapRepository(conn: Connection) {
           items.map((item) => ({
             updateOne: {
               filter: { roadmapId: oid(roadmapId), key: item.key },
-              update: {
-                $set: {
-                  position: item.position,
-                  number: item.number,
-                  section: item.section,
-                  sectionNumber: item.sectionNumber,
-                  name: item.name,
-                  deadline: item.deadline,
-                  responsible: item.responsible,
-                  documentKind: item.documentKind,
-                  result: item.result,
-                  assignments: JSON.stringify(item.assignments),
-                  gaps: item.gaps,
-                },
-              },
+              update: { $set: { ...fieldsOf(item), assignments: JSON.stringify(item.assignments) } },
               upsert: true,
             },
           })),

@@ -101,6 +101,13 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       };
     },
 
+    /** An item of one of this owner's roadmaps, with its roadmap; null for anyone else's (a guessed id). */
+    async ownItem(ownerId: string, itemId: string): Promise<{ roadmap: Roadmap; item: RoadmapItem } | null> {
+      const item = await repo.findItem(itemId);
+      const roadmap = item ? await repo.getRoadmap(item.roadmapId) : null;
+      return item && roadmap && roadmap.owner.id === ownerId ? { roadmap, item } : null;
+    },
+
     /** A roadmap of this owner (a guessed id of another territory's finds nothing). */
     async ownRoadmap(ownerId: string, roadmapId: string): Promise<Roadmap | null> {
       const roadmap = await repo.getRoadmap(roadmapId);
@@ -144,12 +151,12 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
     setNudgeDays: repo.setNudgeDays,
     getTask: repo.getTask,
     getRoadmap: repo.getRoadmap,
-    itemsByIds: repo.itemsByIds,
+    itemsOfTasks: repo.itemsOfTasks,
 
     /** A party's tasks with their items: overdue and soonest first, open-ended ones last. */
     async tasksOf(targetId: string, statuses?: Task['status'][]): Promise<{ task: Task; item: RoadmapItem }[]> {
       const tasks = await repo.tasksOf(targetId, statuses ? { statuses } : {});
-      const items = await repo.itemsByIds(tasks.map((t) => t.itemId));
+      const items = await repo.itemsOfTasks(tasks);
       return tasks
         .filter((t) => items.has(t.itemId))
         .map((task) => ({ task, item: items.get(task.itemId)! }))
@@ -206,7 +213,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       const out: { task: Task; item: RoadmapItem; roadmap: Roadmap }[] = [];
       for (const roadmap of roadmaps) {
         const tasks = await repo.tasksOfRoadmap(roadmap.id, ['submitted']);
-        const items = await repo.itemsByIds(tasks.map((t) => t.itemId));
+        const items = await repo.itemsOfTasks(tasks);
         for (const task of tasks) if (items.has(task.itemId)) out.push({ task, item: items.get(task.itemId)!, roadmap });
       }
       const submittedAt = (t: Task) => t.submissions.at(-1)?.at.getTime() ?? 0;
