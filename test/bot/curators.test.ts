@@ -1,15 +1,9 @@
-import type { User as TgUser } from 'grammy/types';
 import { callbackUpdate, person } from '../helpers/fake-telegram';
 import { createHarness, type Harness } from '../helpers/harness';
 import { seedTerritory } from '../helpers/services';
 
 type Territory = Awaited<ReturnType<typeof seedTerritory>>;
 
-const pressText = async (h: Harness, who: TgUser, text: string) => {
-  const button = h.telegram.visibleButtons(who.id).find((b) => b.text === text || b.text.includes(text));
-  if (!button) throw new Error(`no button "${text}" in ${JSON.stringify(h.telegram.visibleButtons(who.id).map((b) => b.text))}`);
-  await h.handle(callbackUpdate(who, button.data, button.messageId));
-};
 
 describe("a school's mentoring curator", () => {
   let h: Harness;
@@ -30,7 +24,7 @@ describe("a school's mentoring curator", () => {
   it('is invited by the head in the bot, registers through the link and gets the register commands', async () => {
     await h.send(head, '/curators');
     expect(h.telegram.lastTextTo(head.id)).toContain('Кураторов пока нет.');
-    await pressText(h, head, 'Пригласить куратора');
+    await h.pressText(head, 'Пригласить куратора');
     const invite = h.telegram.lastTextTo(head.id);
     expect(invite).toContain('Приглашение для куратора наставничества');
     expect(invite).toContain('Средняя общеобразовательная школа № 1 г. Бодайбо');
@@ -41,7 +35,7 @@ describe("a school's mentoring curator", () => {
     expect(h.telegram.textsTo(curator.id).join('\n')).toContain('Приглашение для роли: куратор наставничества образовательной организации');
     await h.send(curator, 'Петрова Анна Ивановна');
     await h.send(curator, 'заместитель директора по УВР');
-    await pressText(h, curator, 'Согласен');
+    await h.pressText(curator, 'Согласен');
     expect(h.telegram.lastTextTo(curator.id)).toContain('Готово!');
     const menu = h.telegram.callsOf('setMyCommands').pop()!;
     expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['tasks', 'mentors', 'counts', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
@@ -62,19 +56,19 @@ describe("a school's mentoring curator", () => {
 
   it('keeps the register of the school as the head does: adds a pair, and the audit names the curator', async () => {
     await h.send(curator, '/mentors');
-    await pressText(h, curator, 'Добавить пару');
-    await pressText(h, curator, 'Подтверждаю'); // the school's consent confirmation, once
+    await h.pressText(curator, 'Добавить пару');
+    await h.pressText(curator, 'Подтверждаю'); // the school's consent confirmation, once
     await h.send(curator, '/mentors');
-    await pressText(h, curator, 'Добавить пару');
+    await h.pressText(curator, 'Добавить пару');
     await h.send(curator, 'Смирнова Елена Викторовна');
-    await pressText(h, curator, 'педагог');
+    await h.pressText(curator, 'педагог');
     await h.send(curator, 'учитель русского языка');
     await h.send(curator, 'Орлов Денис Сергеевич');
-    await pressText(h, curator, 'молодой специалист');
-    await pressText(h, curator, 'учитель – учитель');
+    await h.pressText(curator, 'молодой специалист');
+    await h.pressText(curator, 'учитель – учитель');
     await h.send(curator, 'Первые шаги в профессии');
-    await pressText(h, curator, 'Сегодня');
-    await pressText(h, curator, 'Сохранить');
+    await h.pressText(curator, 'Сегодня');
+    await h.pressText(curator, 'Сохранить');
     expect(h.telegram.lastTextTo(curator.id)).toContain('Пара сохранена в реестре');
 
     // The head sees the curator's pair in the same register.
@@ -92,16 +86,16 @@ describe("a school's mentoring curator", () => {
 
   it('loses access when the head removes them, even in the middle of a dialogue, and is told so', async () => {
     await h.send(curator, '/counts');
-    await pressText(h, curator, 'Подать');
+    await h.pressText(curator, 'Подать');
     await h.send(curator, '300');
 
     await h.send(head, '/curators');
-    await pressText(h, head, 'Отключить: 1. Петрова Анна Ивановна');
+    await h.pressText(head, 'Отключить: 1. Петрова Анна Ивановна');
     expect(h.telegram.lastTextTo(head.id)).toContain('Отключить Петрова Анна Ивановна от реестра школы?');
-    await pressText(h, head, 'Не отключать');
+    await h.pressText(head, 'Не отключать');
     expect(h.telegram.lastTextTo(head.id)).toContain('1. Петрова Анна Ивановна');
-    await pressText(h, head, 'Отключить: 1. Петрова Анна Ивановна');
-    await pressText(h, head, 'Да, отключить');
+    await h.pressText(head, 'Отключить: 1. Петрова Анна Ивановна');
+    await h.pressText(head, 'Да, отключить');
     expect(h.telegram.lastTextTo(head.id)).toContain('Петрова Анна Ивановна больше не куратор школы.');
     expect(h.telegram.lastTextTo(head.id)).toContain('Кураторов пока нет.');
     expect(h.telegram.lastTextTo(curator.id)).toContain('Руководитель отключил вам доступ к реестру наставничества');

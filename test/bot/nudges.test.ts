@@ -1,10 +1,9 @@
-import type { User as TgUser } from 'grammy/types';
 import { createNudgeDelivery, createPacer } from '../../src/bot/nudges';
 import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build';
 import { sweep, type SweepDeps } from '../../src/domain/reminders/sweep';
 import { atLocal } from '../../src/domain/reminders/working-time';
 import { silentLogger } from '../../src/logger';
-import { callbackUpdate, person } from '../helpers/fake-telegram';
+import { person } from '../helpers/fake-telegram';
 import { createHarness, type Harness } from '../helpers/harness';
 import { seedTerritory } from '../helpers/services';
 
@@ -17,11 +16,6 @@ describe('nudges in the chat', () => {
   const coordinator = person(9972);
   const ZONE = 'Asia/Yekaterinburg'; // Artemovsky, UTC+5
 
-  const press = async (who: TgUser, text: string) => {
-    const button = h.telegram.lastButtons(who.id).find((b) => b.text.includes(text));
-    if (!button) throw new Error(`no button "${text}" in ${JSON.stringify(h.telegram.lastButtons(who.id).map((b) => b.text))}`);
-    await h.handle(callbackUpdate(who, button.data, button.messageId));
-  };
 
   beforeAll(async () => {
     h = await createHarness();
@@ -56,7 +50,7 @@ describe('nudges in the chat', () => {
 
   it('«Напомнить завтра» holds the nudges until 09:00 of the next working day, then one reminder comes', async () => {
     h.time.set(atLocal('2020-11-09', 10 * 60, ZONE));
-    await press(head, 'Напомнить завтра');
+    await h.pressText(head, 'Напомнить завтра');
     expect(h.telegram.lastTextTo(head.id)).toBe('Хорошо, напомню 10.11.2020, 09:00.');
     h.telegram.clear();
     await sweep(deps, atLocal('2020-11-09', 17 * 60, ZONE));

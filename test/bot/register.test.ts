@@ -7,11 +7,6 @@ import { seedTerritory } from '../helpers/services';
 type Territory = Awaited<ReturnType<typeof seedTerritory>>;
 
 const buttonsOf = (h: Harness, who: TgUser) => h.telegram.visibleButtons(who.id);
-const pressText = async (h: Harness, who: TgUser, text: string) => {
-  const button = buttonsOf(h, who).find((b) => b.text === text || b.text.includes(text));
-  if (!button) throw new Error(`no button "${text}" in ${JSON.stringify(buttonsOf(h, who).map((b) => b.text))}`);
-  await h.handle(callbackUpdate(who, button.data, button.messageId));
-};
 
 const draft: PairDraft = {
   mentor: { name: 'Петрова Анна Ивановна', category: 'teacher', position: 'учитель математики' },
@@ -41,12 +36,12 @@ describe('the register by conversation', () => {
   it('when a head adds the first pair, then consent is asked first, and every step validates and can go Back', async () => {
     await h.send(head, '/mentors');
     expect(h.telegram.lastTextTo(head.id)).toContain('Пока нет ни одной пары');
-    await pressText(h, head, 'Добавить пару');
+    await h.pressText(head, 'Добавить пару');
     expect(h.telegram.lastTextTo(head.id)).toContain('согласия на обработку персональных данных');
-    await pressText(h, head, 'Подтверждаю');
+    await h.pressText(head, 'Подтверждаю');
     expect(h.telegram.lastTextTo(head.id)).toContain('подтверждение сохранено');
     await h.send(head, '/mentors');
-    await pressText(h, head, 'Добавить пару');
+    await h.pressText(head, 'Добавить пару');
 
     // Mentor's name: bad, then good.
     expect(h.telegram.lastTextTo(head.id)).toContain('ФИО наставника');
@@ -56,20 +51,20 @@ describe('the register by conversation', () => {
     expect(h.telegram.lastTextTo(head.id)).toBe('Категория наставника:');
     await h.send(head, 'педагог');
     expect(h.telegram.lastTextTo(head.id)).toContain('Выберите вариант кнопкой');
-    await pressText(h, head, 'педагог');
+    await h.pressText(head, 'педагог');
     // Position: too short, then Back to the category, then forward again.
     await h.send(head, '1');
     expect(h.telegram.lastTextTo(head.id)).toBe('Слишком короткое название должности.');
-    await pressText(h, head, 'Назад');
+    await h.pressText(head, 'Назад');
     expect(h.telegram.lastTextTo(head.id)).toBe('Категория наставника:');
-    await pressText(h, head, 'педагог');
+    await h.pressText(head, 'педагог');
     await h.send(head, 'учитель математики');
     // Mentee.
     expect(h.telegram.lastTextTo(head.id)).toContain('ФИО наставляемого');
     await h.send(head, 'Кузнецов 7');
     expect(h.telegram.lastTextTo(head.id)).toContain('только буквы');
     await h.send(head, 'Кузнецов Илья');
-    await pressText(h, head, 'обучающийся с ОВЗ');
+    await h.pressText(head, 'обучающийся с ОВЗ');
     await h.send(head, 'двенадцать');
     expect(h.telegram.lastTextTo(head.id)).toBe('Возраст — это число лет, например 14.');
     await h.send(head, '9');
@@ -79,7 +74,7 @@ describe('the register by conversation', () => {
     expect(h.telegram.lastTextTo(head.id)).toBe('Форма наставничества:');
     await h.send(head, 'учитель-учитель');
     expect(h.telegram.lastTextTo(head.id)).toContain('Выберите вариант кнопкой');
-    await pressText(h, head, 'учитель – учитель');
+    await h.pressText(head, 'учитель – учитель');
     await h.send(head, 'А');
     expect(h.telegram.lastTextTo(head.id)).toBe('Слишком короткое название программы.');
     await h.send(head, 'Успешный старт');
@@ -113,21 +108,21 @@ describe('the register by conversation', () => {
       'Отмена',
     ]);
     // Edit the form, then the age alone (Back from it returns to the summary unchanged), then the class.
-    await pressText(h, head, '✏️ Форма');
-    await pressText(h, head, 'педагог – учащийся');
-    await pressText(h, head, '✏️ Возраст');
+    await h.pressText(head, '✏️ Форма');
+    await h.pressText(head, 'педагог – учащийся');
+    await h.pressText(head, '✏️ Возраст');
     expect(h.telegram.lastTextTo(head.id)).toContain('Возраст наставляемого');
-    await pressText(h, head, 'Назад');
+    await h.pressText(head, 'Назад');
     expect(h.telegram.lastTextTo(head.id)).toContain('Возраст: 9');
-    await pressText(h, head, '✏️ Возраст');
+    await h.pressText(head, '✏️ Возраст');
     await h.send(head, '12');
     expect(h.telegram.lastTextTo(head.id)).toContain('Возраст: 12');
     expect(h.telegram.lastTextTo(head.id)).toContain('Класс: 3Б');
-    await pressText(h, head, '✏️ Класс');
+    await h.pressText(head, '✏️ Класс');
     await h.send(head, '6А');
     const fixed = h.telegram.lastTextTo(head.id);
     expect(fixed).not.toContain('Обратите внимание');
-    await pressText(h, head, 'Сохранить');
+    await h.pressText(head, 'Сохранить');
     expect(h.telegram.lastTextTo(head.id)).toBe('Пара сохранена в реестре: Петрова Анна Ивановна (Н-001) → Кузнецов Илья (Я-001).');
     const [pair] = (await h.services.register.listPairs(territory.school1.id, 0, 10)).items;
     expect(pair).toMatchObject({ form: 'teacher_pupil', programme: 'Успешный старт', startDate: '2026-09-01', mentee: { age: 12, grade: '6А', category: 'pupil_ovz' } });
@@ -135,16 +130,16 @@ describe('the register by conversation', () => {
 
   it('when the bot restarts in the middle of adding a pair, then the dialogue continues with what was typed', async () => {
     await h.send(head, '/mentors');
-    await pressText(h, head, 'Добавить пару');
+    await h.pressText(head, 'Добавить пару');
     // The school has a mentor now: offered for reuse.
     expect(buttonsOf(h, head).map((b) => b.text)).toEqual(['Петрова Анна Ивановна (Н-001)', '➕ Новый наставник', 'Отмена']);
-    await pressText(h, head, 'Петрова Анна Ивановна (Н-001)');
+    await h.pressText(head, 'Петрова Анна Ивановна (Н-001)');
     // Each update below is handled by a new bot instance over the same Redis.
     await h.newBot().handleUpdate(textUpdate(head, 'Сидоров Олег Павлович'));
-    await pressText(h, head, 'молодой специалист');
-    await pressText(h, head, 'учитель – учитель');
+    await h.pressText(head, 'молодой специалист');
+    await h.pressText(head, 'учитель – учитель');
     await h.newBot().handleUpdate(textUpdate(head, 'Адаптация молодого педагога'));
-    await pressText(h, head, 'Сегодня');
+    await h.pressText(head, 'Сегодня');
     expect(h.telegram.lastTextTo(head.id)).toContain('Наставник: Петрова Анна Ивановна (Н-001)');
     // A chosen existing mentor is changed as a whole, not field by field.
     const edits = buttonsOf(h, head).map((b) => b.text);
@@ -152,16 +147,16 @@ describe('the register by conversation', () => {
     expect(edits).not.toContain('✏️ ФИО наставника');
     expect(edits).not.toContain('✏️ Возраст');
     // A new category asks what depends on it: a pupil's age and class; back to a teacher drops them.
-    await pressText(h, head, '✏️ Категория наставляемого');
-    await pressText(h, head, 'обучающийся');
+    await h.pressText(head, '✏️ Категория наставляемого');
+    await h.pressText(head, 'обучающийся');
     expect(h.telegram.lastTextTo(head.id)).toContain('Возраст наставляемого');
     await h.newBot().handleUpdate(textUpdate(head, '15'));
     await h.send(head, '9а');
     expect(h.telegram.lastTextTo(head.id)).toContain('Возраст: 15');
-    await pressText(h, head, '✏️ Категория наставляемого');
-    await pressText(h, head, 'молодой специалист');
+    await h.pressText(head, '✏️ Категория наставляемого');
+    await h.pressText(head, 'молодой специалист');
     expect(h.telegram.lastTextTo(head.id)).not.toContain('Возраст');
-    await pressText(h, head, 'Сохранить');
+    await h.pressText(head, 'Сохранить');
     const page = await h.services.register.listPairs(territory.school1.id, 0, 10);
     expect(page.total).toBe(2);
     expect(new Set(page.items.map((p) => p.mentor.id)).size).toBe(1); // one mentor, two mentees
@@ -169,11 +164,11 @@ describe('the register by conversation', () => {
 
   it('when a new mentor has the name of one already in the school, then the bot offers the existing record', async () => {
     await h.send(head, '/mentors');
-    await pressText(h, head, 'Добавить пару');
-    await pressText(h, head, 'Новый наставник');
+    await h.pressText(head, 'Добавить пару');
+    await h.pressText(head, 'Новый наставник');
     await h.send(head, 'петрова  анна ивановна');
     expect(h.telegram.lastTextTo(head.id)).toContain('уже есть наставник Петрова Анна Ивановна (Н-001). Это тот же человек?');
-    await pressText(h, head, 'Да, это он(а)');
+    await h.pressText(head, 'Да, это он(а)');
     expect(h.telegram.lastTextTo(head.id)).toContain('ФИО наставляемого');
     await h.send(head, '/cancel');
     expect((await h.services.register.listMentors(territory.school1.id)).length).toBe(1);
@@ -182,19 +177,19 @@ describe('the register by conversation', () => {
   it('opens a card from the list, edits it, ends it with a date check, and deletes it after confirmation', async () => {
     await h.send(head, '/mentors');
     expect(h.telegram.lastTextTo(head.id)).toContain('Пар: 2 (действуют: 2)');
-    await pressText(h, head, 'Сидоров Олег Павлович');
+    await h.pressText(head, 'Сидоров Олег Павлович');
     expect(h.telegram.lastTextTo(head.id)).toContain('Статус: действует');
-    await pressText(h, head, 'Изменить');
+    await h.pressText(head, 'Изменить');
     expect(h.telegram.lastTextTo(head.id)).toContain('Проверьте пару');
-    await pressText(h, head, 'Программа');
+    await h.pressText(head, 'Программа');
     await h.send(head, 'Наставник молодого учителя');
-    await pressText(h, head, 'Сохранить');
+    await h.pressText(head, 'Сохранить');
     expect(h.telegram.lastTextTo(head.id)).toContain('Изменения сохранены');
 
     await h.send(head, '/mentors');
-    await pressText(h, head, 'Сидоров Олег Павлович');
+    await h.pressText(head, 'Сидоров Олег Павлович');
     expect(h.telegram.lastTextTo(head.id)).toContain('Программа: Наставник молодого учителя');
-    await pressText(h, head, 'Завершить');
+    await h.pressText(head, 'Завершить');
     await h.send(head, '01.01.2020');
     expect(h.telegram.lastTextTo(head.id)).toContain('раньше даты начала');
     await h.send(head, '31.05.2027');
@@ -202,14 +197,14 @@ describe('the register by conversation', () => {
 
     await h.send(head, '/mentors');
     expect(h.telegram.lastTextTo(head.id)).toContain('(действуют: 1)');
-    await pressText(h, head, 'Сидоров Олег Павлович');
+    await h.pressText(head, 'Сидоров Олег Павлович');
     expect(h.telegram.lastTextTo(head.id)).toContain('Статус: завершена');
-    await pressText(h, head, 'Удалить');
+    await h.pressText(head, 'Удалить');
     expect(h.telegram.lastTextTo(head.id)).toContain('Это нельзя отменить');
-    await pressText(h, head, 'Не удалять');
+    await h.pressText(head, 'Не удалять');
     expect((await h.services.register.listPairs(territory.school1.id, 0, 10)).total).toBe(2);
-    await pressText(h, head, 'Удалить');
-    await pressText(h, head, 'Да, удалить');
+    await h.pressText(head, 'Удалить');
+    await h.pressText(head, 'Да, удалить');
     expect(h.telegram.lastTextTo(head.id)).toContain('Пара удалена из реестра.');
     expect((await h.services.register.listPairs(territory.school1.id, 0, 10)).total).toBe(1);
     const audit = await h.services.register.auditOf(territory.school1.id);
@@ -243,11 +238,11 @@ describe('the register by conversation', () => {
   it('a coordinator reads the registers of their municipality only, without buttons to change them', async () => {
     await h.send(coordinator, '/mentors');
     expect(buttonsOf(h, coordinator).map((b) => b.text)).toEqual(['МБОУ СОШ № 1', 'МКДОУ д/с № 5']);
-    await pressText(h, coordinator, 'МБОУ СОШ № 1');
+    await h.pressText(coordinator, 'МБОУ СОШ № 1');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('Только просмотр');
     const buttons = buttonsOf(h, coordinator).map((b) => b.text);
     expect(buttons.some((b) => b.includes('Добавить'))).toBe(false);
-    await pressText(h, coordinator, 'Петрова Анна Ивановна');
+    await h.pressText(coordinator, 'Петрова Анна Ивановна');
     expect(buttonsOf(h, coordinator).map((b) => b.text)).toEqual(['⬅️ К списку']);
     // A school of another municipality is out of reach.
     h.telegram.clear();
@@ -258,7 +253,7 @@ describe('the register by conversation', () => {
   it('/counts: a head reports the five figures with checks, and the coordinator sees who has not', async () => {
     await h.send(head, '/counts');
     expect(h.telegram.lastTextTo(head.id)).toContain('ещё не подана');
-    await pressText(h, head, 'Подать');
+    await h.pressText(head, 'Подать');
     await h.send(head, 'сто');
     expect(h.telegram.lastTextTo(head.id)).toBe('Нужно целое число от 0 до 100 000.');
     await h.send(head, '420');
@@ -288,16 +283,16 @@ describe('the register without names (REGISTER_NAMES=codes)', () => {
       await h.register(head, 'head', { level: 'organization', id: territory.kindergarten5.id });
       await h.services.register.confirmConsent(territory.kindergarten5.id, head.id);
       await h.send(head, '/mentors');
-      await pressText(h, head, 'Добавить пару');
+      await h.pressText(head, 'Добавить пару');
       expect(h.telegram.textsTo(head.id).join('\n')).toContain('Имена в реестре не хранятся');
       expect(h.telegram.lastTextTo(head.id)).toBe('Категория наставника:');
-      await pressText(h, head, 'педагог');
+      await h.pressText(head, 'педагог');
       await h.send(head, 'воспитатель');
       expect(h.telegram.lastTextTo(head.id)).toBe('Категория наставляемого:');
-      await pressText(h, head, 'молодой специалист');
-      await pressText(h, head, 'учитель – учитель');
+      await h.pressText(head, 'молодой специалист');
+      await h.pressText(head, 'учитель – учитель');
       await h.send(head, 'Школа молодого воспитателя');
-      await pressText(h, head, 'Сегодня');
+      await h.pressText(head, 'Сегодня');
       // No names, so no buttons to edit them.
       expect(buttonsOf(h, head).map((b) => b.text).filter((b) => b.startsWith('✏️'))).toEqual([
         '✏️ Категория наставника',
@@ -307,7 +302,7 @@ describe('the register without names (REGISTER_NAMES=codes)', () => {
         '✏️ Программа',
         '✏️ Дата начала',
       ]);
-      await pressText(h, head, 'Сохранить');
+      await h.pressText(head, 'Сохранить');
       expect(h.telegram.lastTextTo(head.id)).toBe('Пара сохранена в реестре: Н-001 → Я-001.');
       const stored = await h.conn.collection('register_people').find({}).toArray();
       expect(stored.every((p) => p.name === undefined)).toBe(true);
@@ -326,26 +321,26 @@ describe('the register with surnames and initials only (REGISTER_NAMES=initials)
       await h.register(head, 'head', { level: 'organization', id: territory.school8.id });
       await h.services.register.confirmConsent(territory.school8.id, head.id);
       await h.send(head, '/mentors');
-      await pressText(h, head, 'Добавить пару');
+      await h.pressText(head, 'Добавить пару');
       expect(h.telegram.lastTextTo(head.id)).toContain('Фамилия и инициалы наставника');
       await h.send(head, 'Смирнов Артём Игоревич');
-      await pressText(h, head, 'обучающийся');
+      await h.pressText(head, 'обучающийся');
       expect(h.telegram.lastTextTo(head.id)).toContain('Класс наставника-обучающегося');
       await h.send(head, '10 б');
       await h.send(head, 'Лебедев К.');
-      await pressText(h, head, 'обучающийся');
+      await h.pressText(head, 'обучающийся');
       await h.send(head, '13');
       await h.send(head, '7А');
-      await pressText(h, head, 'ученик – ученик');
+      await h.pressText(head, 'ученик – ученик');
       await h.send(head, 'Шаг вперёд');
       await h.send(head, 'сегодня');
       expect(h.telegram.lastTextTo(head.id)).toContain('Наставник: Смирнов А. И.');
       // A pupil mentor has a class, and the Edit button says so; changing it asks for the class again.
-      await pressText(h, head, '✏️ Класс наставника');
+      await h.pressText(head, '✏️ Класс наставника');
       expect(h.telegram.lastTextTo(head.id)).toContain('Класс наставника-обучающегося');
       await h.send(head, '11 а');
       expect(h.telegram.lastTextTo(head.id)).toContain('11А');
-      await pressText(h, head, 'Сохранить');
+      await h.pressText(head, 'Сохранить');
       expect(h.telegram.lastTextTo(head.id)).toBe('Пара сохранена в реестре: Смирнов А. И. (Н-001) → Лебедев К. (Я-001).');
       const stored = JSON.stringify(await h.conn.collection('register_people').find({}).toArray());
       expect(stored).not.toContain('Артём');
@@ -372,12 +367,12 @@ describe('a long register', () => {
       await h.send(head, '/mentors');
       expect(h.telegram.lastTextTo(head.id)).toContain('Пар: 10 (действуют: 10). Страница 1 из 2.');
       expect(buttonsOf(h, head).filter((b) => b.data.startsWith('reg:hc:'))).toHaveLength(8);
-      await pressText(h, head, 'Вперёд');
+      await h.pressText(head, 'Вперёд');
       expect(h.telegram.lastTextTo(head.id)).toContain('Страница 2 из 2.');
       const second = buttonsOf(h, head);
       expect(second.filter((b) => b.data.startsWith('reg:hc:')).map((b) => b.text.split('. ')[0])).toEqual(['9', '10']);
       expect(second.some((b) => b.text.includes('Вперёд'))).toBe(false);
-      await pressText(h, head, 'Назад');
+      await h.pressText(head, 'Назад');
       expect(h.telegram.lastTextTo(head.id)).toContain('Страница 1 из 2.');
     } finally {
       await h.close();

@@ -12,11 +12,6 @@ describe('a coordinator builds a roadmap in the bot (seed 004 has no table) and 
   const stranger = person(9952);
 
   const last = (who: TgUser) => h.telegram.lastTextTo(who.id);
-  const press = async (who: TgUser, text: string) => {
-    const button = h.telegram.visibleButtons(who.id).find((b) => b.text.includes(text)) ?? h.telegram.lastButtons(who.id).find((b) => b.text.includes(text));
-    if (!button) throw new Error(`no button "${text}" in ${JSON.stringify(h.telegram.visibleButtons(who.id).map((b) => b.text))}`);
-    await h.handle(callbackUpdate(who, button.data, button.messageId));
-  };
   const roadmap = async () => (await h.services.roadmap.roadmapsOf([territory.bodaibo.id]))[0]!;
 
   beforeAll(async () => {
@@ -30,7 +25,7 @@ describe('a coordinator builds a roadmap in the bot (seed 004 has no table) and 
   it('makes the МШН roadmap: title, period, then items with their deadlines, parties and documents', async () => {
     await h.send(coordinator, '/roadmap');
     expect(last(coordinator)).toContain('Дорожных карт пока нет');
-    await press(coordinator, 'Составить в боте');
+    await h.pressText(coordinator, 'Составить в боте');
     await h.send(coordinator, 'МШН');
     expect(last(coordinator)).toBe('Слишком коротко — напишите подробнее.');
     await h.send(coordinator, 'Дорожная карта муниципальной Школы наставничества на 2023-2024 годы');
@@ -38,19 +33,19 @@ describe('a coordinator builds a roadmap in the bot (seed 004 has no table) and 
     await h.send(coordinator, '01.09.2023-31.12.2024');
     expect(last(coordinator)).toContain('создана. Добавьте пункты');
 
-    await press(coordinator, 'Добавить пункт');
+    await h.pressText(coordinator, 'Добавить пункт');
     await h.send(coordinator, 'Заседание муниципальной Школы наставничества');
     await h.send(coordinator, 'когда получится');
     expect(h.telegram.textsTo(coordinator.id).at(-1)).toContain('Этот срок бот тоже не понял');
     await h.send(coordinator, 'не реже 2-х раз за учебный год');
-    await press(coordinator, 'Координатору');
+    await h.pressText(coordinator, 'Координатору');
     await h.send(coordinator, 'Протокол заседания');
     expect(last(coordinator)).toMatch(/Пункт «Заседание муниципальной Школы наставничества» добавлен, срок: каждый учебный год × 2, ближайший срок .*\. Задач создано: 3\./);
 
-    await press(coordinator, 'Добавить пункт');
+    await h.pressText(coordinator, 'Добавить пункт');
     await h.send(coordinator, 'Размещение документов по ЦМН на сайте организации');
     await h.send(coordinator, 'до 01.05.2024');
-    await press(coordinator, 'Каждой организации');
+    await h.pressText(coordinator, 'Каждой организации');
     await h.send(coordinator, 'Ссылка на раздел сайта');
     expect(last(coordinator)).toContain('Задач создано: 2.');
     const schoolTasks = await h.services.roadmap.tasksOf(territory.school1.id);
@@ -61,25 +56,25 @@ describe('a coordinator builds a roadmap in the bot (seed 004 has no table) and 
     const { id } = await roadmap();
     await h.handle(callbackUpdate(coordinator, `rm:o:${id}:0`, 1));
     expect(last(coordinator)).toContain('Пунктов: 2');
-    await press(coordinator, 'Размещение документов');
+    await h.pressText(coordinator, 'Размещение документов');
     expect(last(coordinator)).toContain('Срок в документе: «до 01.05.2024»');
-    await press(coordinator, 'Срок');
+    await h.pressText(coordinator, 'Срок');
     await h.send(coordinator, 'до 15.05.2024');
     expect(last(coordinator)).toContain('Сохранено. Задачи обновлены: новых 2, снято 2.');
     expect((await h.services.roadmap.tasksOf(territory.school1.id)).map((x) => x.task.due)).toEqual(['2024-05-15']);
 
     await h.handle(callbackUpdate(coordinator, `rm:o:${id}:0`, 1));
-    await press(coordinator, 'Размещение документов');
-    await press(coordinator, 'Кому');
-    await press(coordinator, 'Координатору');
+    await h.pressText(coordinator, 'Размещение документов');
+    await h.pressText(coordinator, 'Кому');
+    await h.pressText(coordinator, 'Координатору');
     expect(last(coordinator)).toContain('новых 1, снято 2');
     expect(await h.services.roadmap.tasksOf(territory.school1.id)).toHaveLength(0);
 
     await h.handle(callbackUpdate(coordinator, `rm:o:${id}:0`, 1));
-    await press(coordinator, 'Заседание');
-    await press(coordinator, 'Удалить пункт');
+    await h.pressText(coordinator, 'Заседание');
+    await h.pressText(coordinator, 'Удалить пункт');
     expect(last(coordinator)).toContain('Удалить пункт 1 «Заседание муниципальной Школы наставничества»?');
-    await press(coordinator, 'Да, удалить');
+    await h.pressText(coordinator, 'Да, удалить');
     expect(last(coordinator)).toBe('Пункт удалён. Снято открытых задач: 3.');
     expect(await h.services.roadmap.itemsOf(id)).toHaveLength(1);
   });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { User as TgUser } from 'grammy/types';
 import { readRoadmapDocument } from '../../src/domain/roadmap/roadmap-file';
 import { buildDocx, preambleParagraphs } from '../helpers/docx';
-import { callbackUpdate, documentUpdate, filePathOf, person, photoUpdate } from '../helpers/fake-telegram';
+import { documentUpdate, filePathOf, person, photoUpdate } from '../helpers/fake-telegram';
 import { createHarness, type Harness } from '../helpers/harness';
 import { seedTerritory } from '../helpers/services';
 
@@ -24,11 +24,6 @@ describe('a coordinator imports a roadmap by sending the file to the bot', () =>
     await h.handle(documentUpdate(from, { fileId, fileName, fileSize }));
   }
   const last = (who: TgUser) => h.telegram.lastTextTo(who.id);
-  const press = async (who: TgUser, text: string) => {
-    const button = h.telegram.lastButtons(who.id).find((b) => b.text.includes(text));
-    if (!button) throw new Error(`no button "${text}" in ${JSON.stringify(h.telegram.lastButtons(who.id).map((b) => b.text))}`);
-    await h.handle(callbackUpdate(who, button.data, button.messageId));
-  };
 
   beforeAll(async () => {
     h = await createHarness();
@@ -46,9 +41,9 @@ describe('a coordinator imports a roadmap by sending the file to the bot', () =>
     expect(preview).toContain('Период: 01.01.2021 – 31.12.2024; сроки без года считаются от 28.05.2021.');
     expect(preview).toContain('Найдено 16 мероприятий в 6 разделах; сроки распознаны у 16, у 0 нужен ваш ввод.');
     expect(await h.services.roadmap.roadmapsOf([territory.bodaibo.id])).toHaveLength(0);
-    await press(coordinator, 'Все пункты');
+    await h.pressText(coordinator, 'Все пункты');
     expect(h.telegram.textsTo(coordinator.id).join('\n')).toContain('Пункт 4: Консультирование педагогических работников');
-    await press(coordinator, 'Опубликовать');
+    await h.pressText(coordinator, 'Опубликовать');
     expect(last(coordinator)).toMatch(/Дорожная карта опубликована: пунктов 16; задач создано \d+/);
     await h.send(head, '/tasks');
     expect(last(head)).toMatch(/Задачи дорожной карты: открыто \d+/);
@@ -58,7 +53,7 @@ describe('a coordinator imports a roadmap by sending the file to the bot', () =>
     const before = (await h.services.roadmap.tasksOf(territory.school1.id)).length;
     await send(coordinator, 'дорожная карта (копия).txt', await seed('000_d37c693b162ac2fd.txt'));
     expect(last(coordinator)).toContain('Эта дорожная карта уже опубликована');
-    await press(coordinator, 'Обновить опубликованную');
+    await h.pressText(coordinator, 'Обновить опубликованную');
     expect(last(coordinator)).toMatch(/Дорожная карта обновлена: новых пунктов 0, обновлено 16, удалено 0; задач создано 0, сохранено \d+, удалено 0\./);
     expect((await h.services.roadmap.tasksOf(territory.school1.id)).length).toBe(before);
     expect(await h.services.roadmap.roadmapsOf([territory.bodaibo.id])).toHaveLength(1);
@@ -73,7 +68,7 @@ describe('a coordinator imports a roadmap by sending the file to the bot', () =>
     expect(last(artemCoordinator)).toContain('В заголовке нет периода дорожной карты');
     await h.send(artemCoordinator, '2020-2024');
     expect(last(artemCoordinator)).toContain('Найдено 20 мероприятий в 5 разделах');
-    await press(artemCoordinator, 'Отмена');
+    await h.pressText(artemCoordinator, 'Отмена');
     expect(last(artemCoordinator)).toBe('Загрузка дорожной карты отменена, ничего не опубликовано.');
     expect(await h.services.roadmap.roadmapsOf([territory.artemovsky.id])).toHaveLength(0);
   });
@@ -88,26 +83,26 @@ describe('a coordinator imports a roadmap by sending the file to the bot', () =>
     ].join('\n');
     await send(coordinator, 'план.txt', Buffer.from(text, 'utf8'));
     expect(last(coordinator)).toBe('Какой столбец — наименование мероприятия?');
-    await press(coordinator, 'Что делаем');
-    await press(coordinator, 'Когда');
-    await press(coordinator, 'Кто отвечает');
-    await press(coordinator, 'Чем подтверждаем');
+    await h.pressText(coordinator, 'Что делаем');
+    await h.pressText(coordinator, 'Когда');
+    await h.pressText(coordinator, 'Кто отвечает');
+    await h.pressText(coordinator, 'Чем подтверждаем');
     const preview = last(coordinator);
     expect(preview).toContain('Найдено 2 мероприятий в 0 разделах; сроки распознаны у 1, у 2 нужен ваш ввод.');
     expect(preview).toContain('⚠️ 1 Заседание школы наставничества: срок');
     expect(preview).toContain('⚠️ 2 Анализ работы за год: ответственный');
 
-    await press(coordinator, 'п. 1');
-    await press(coordinator, 'Срок');
+    await h.pressText(coordinator, 'п. 1');
+    await h.pressText(coordinator, 'Срок');
     await h.send(coordinator, 'в ближайшее время');
     expect(h.telegram.textsTo(coordinator.id).at(-2)).toContain('Этот срок бот тоже не понял');
     await h.send(coordinator, 'до 01.10.2025');
     expect(h.telegram.textsTo(coordinator.id).join('\n')).toContain('Срок: до 01.10.2025.');
-    await press(coordinator, 'п. 2');
-    await press(coordinator, 'Ответственный');
-    await press(coordinator, 'Каждой организации территории');
+    await h.pressText(coordinator, 'п. 2');
+    await h.pressText(coordinator, 'Ответственный');
+    await h.pressText(coordinator, 'Каждой организации территории');
     expect(last(coordinator)).toContain('сроки распознаны у 2, у 0 нужен ваш ввод.');
-    await press(coordinator, 'Опубликовать');
+    await h.pressText(coordinator, 'Опубликовать');
     expect(last(coordinator)).toContain('Дорожная карта опубликована: пунктов 2');
     const tasks = await h.services.roadmap.tasksOf(territory.school1.id);
     expect(tasks.filter((x) => x.item.name === 'Анализ работы за год').map((x) => x.task.due)).toEqual(['2026-05-31']);
@@ -122,7 +117,7 @@ describe('a coordinator imports a roadmap by sending the file to the bot', () =>
     const docx = await buildDocx({ paragraphs: preambleParagraphs(text.document.textBefore), title: text.document.title, tables: [text.document.tables[0]!.rows] });
     await send(irkutskCoordinator, 'Дорожная карта РА.docx', docx);
     expect(last(irkutskCoordinator)).toContain('Найдено 29 мероприятий');
-    await press(irkutskCoordinator, 'Опубликовать');
+    await h.pressText(irkutskCoordinator, 'Опубликовать');
     const tasks = await h.services.roadmap.tasksOf(territory.bodaibo.id);
     const item8 = tasks.filter((x) => x.item.name.startsWith('Разработка и утверждение дорожных карт'));
     expect(item8.map((x) => x.task.due)).toEqual(['2020-08-10']);

@@ -12,11 +12,6 @@ type Territory = Awaited<ReturnType<typeof seedTerritory>>;
 const SEED_000 = join(__dirname, '..', 'fixtures', 'seeds', '000_d37c693b162ac2fd.txt');
 
 const visible = (h: Harness, who: TgUser) => h.telegram.visibleButtons(who.id);
-const pressText = async (h: Harness, who: TgUser, text: string) => {
-  const button = visible(h, who).find((b) => b.text === text || b.text.includes(text)) ?? h.telegram.lastButtons(who.id).find((b) => b.text.includes(text));
-  if (!button) throw new Error(`no button "${text}" in ${JSON.stringify(visible(h, who).map((b) => b.text))}`);
-  await h.handle(callbackUpdate(who, button.data, button.messageId));
-};
 
 /** Publishes seed 000 for Bodaibo, as the coordinator's import would. */
 async function publishSeed(h: Harness, territory: Territory) {
@@ -63,7 +58,7 @@ describe('roadmap tasks in the bot: a school marks a task done with evidence, th
     const buttons = visible(h, head);
     expect(buttons.filter((b) => b.data.startsWith('task:c:'))).toHaveLength(8);
     expect(buttons[0]!.text).toMatch(/^🔴 30\.06\.2021 · 3 Проведение совещания/);
-    await pressText(h, head, 'Создание раздела на сайте');
+    await h.pressText(head, 'Создание раздела на сайте');
     const card = h.telegram.lastTextTo(head.id);
     expect(card).toContain('Пункт 2: Создание раздела на сайте МКУ «Ресурсный центр»');
     expect(card).toContain('Раздел: I Организационно-координационные мероприятия');
@@ -76,11 +71,11 @@ describe('roadmap tasks in the bot: a school marks a task done with evidence, th
     const taskId = await siteTaskId();
     await h.handle(callbackUpdate(head, `task:d:${taskId}`, 1));
     expect(h.telegram.lastTextTo(head.id)).toContain('Для этого пункта нужен документ');
-    await pressText(h, head, 'Отправить на проверку');
+    await h.pressText(head, 'Отправить на проверку');
     expect(h.telegram.lastTextTo(head.id)).toContain('Сначала пришлите подтверждение');
     await h.send(head, 'Раздел создан');
     expect(h.telegram.lastTextTo(head.id)).toContain('💬 Раздел создан');
-    await pressText(h, head, 'Отправить на проверку');
+    await h.pressText(head, 'Отправить на проверку');
     expect(h.telegram.lastTextTo(head.id)).toBe('Для этого пункта нужен документ: пришлите файл или ссылку (комментарий можно добавить).');
     await h.handle(documentUpdate(head, { fileId: 'scan-photo', fileName: 'фото.heif.exe', fileSize: 1000 }));
     expect(h.telegram.lastTextTo(head.id)).toContain('Такой файл не подходит');
@@ -88,7 +83,7 @@ describe('roadmap tasks in the bot: a school marks a task done with evidence, th
     await h.handle(documentUpdate(head, { fileId: 'order-scan', fileName: 'приказ № 45.pdf', fileSize: 250_000, mimeType: 'application/pdf' }));
     expect(h.telegram.lastTextTo(head.id)).toContain('📎 файл: приказ № 45.pdf (244 КБ)');
     expect(await h.services.roadmap.taskOf(territory.school1.id, taskId)).toMatchObject({ task: { status: 'open' } });
-    await pressText(h, head, 'Отправить на проверку');
+    await h.pressText(head, 'Отправить на проверку');
     expect(h.telegram.lastTextTo(head.id)).toBe('Отправлено на проверку координатору. Его решение придёт сюда.');
 
     // The coordinator gets the file as it was sent, then the card with the buttons.
@@ -120,7 +115,7 @@ describe('roadmap tasks in the bot: a school marks a task done with evidence, th
     const taskId = await siteTaskId();
     await h.send(coordinator, '/review');
     expect(h.telegram.textsTo(coordinator.id)[0]).toBe('Ждут проверки: 1.');
-    await pressText(h, coordinator, 'Вернуть');
+    await h.pressText(coordinator, 'Вернуть');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('Почему возвращаете?');
     await h.send(coordinator, 'ок');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('Напишите причину подробнее');
@@ -140,15 +135,15 @@ describe('roadmap tasks in the bot: a school marks a task done with evidence, th
     await h.handle(callbackUpdate(curator, `task:d:${taskId}`, 1));
     await h.send(curator, 'https://school1.bodaibo.example/nastavnichestvo раздел «Наставничество»');
     expect(h.telegram.lastTextTo(curator.id)).toContain('🔗 ссылка: https://school1.bodaibo.example/nastavnichestvo');
-    await pressText(h, curator, 'Отправить на проверку');
+    await h.pressText(curator, 'Отправить на проверку');
     h.telegram.clear();
     await h.send(coordinator, '/review');
     expect(h.telegram.textsTo(coordinator.id)[0]).toBe('Ждут проверки: 1.');
-    await pressText(h, coordinator, 'Принять');
+    await h.pressText(coordinator, 'Принять');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('✅ Принято.');
     expect(h.telegram.lastTextTo(head.id)).toContain('✅ Координатор принял выполнение пункта 2 Создание раздела на сайте');
     // A second press on the old card changes nothing.
-    await pressText(h, coordinator, 'Принять').catch(() => undefined);
+    await h.pressText(coordinator, 'Принять').catch(() => undefined);
     const found = await h.services.roadmap.taskOf(territory.school1.id, taskId);
     expect(found?.task.status).toBe('accepted');
     expect(found?.task.reviews.map((r) => r.decision)).toEqual(['returned', 'accepted']);
@@ -158,10 +153,10 @@ describe('roadmap tasks in the bot: a school marks a task done with evidence, th
 
   it('a coordinator marks their own task done with a link, and it is done at once', async () => {
     await h.send(coordinator, '/tasks');
-    await pressText(h, coordinator, 'Разработка и утверждение Дорожной карты');
-    await pressText(h, coordinator, 'Отметить выполненным');
+    await h.pressText(coordinator, 'Разработка и утверждение Дорожной карты');
+    await h.pressText(coordinator, 'Отметить выполненным');
     await h.handle(textUpdate(coordinator, 'https://bodaibo-edu.example/docs/prikaz-243.pdf'));
-    await pressText(h, coordinator, 'Отправить на проверку');
+    await h.pressText(coordinator, 'Отправить на проверку');
     expect(h.telegram.lastTextTo(coordinator.id)).toBe('Задача отмечена выполненной.');
     await h.send(coordinator, '/tasks');
     expect(h.telegram.lastTextTo(coordinator.id)).toMatch(/выполнено 1\./);

@@ -51,6 +51,16 @@ export async function createHarness(options: { logger?: Logger; nameMode?: NameM
       await newBot().handleUpdate(callbackUpdate(from, data, button.messageId));
     },
     /**
+     * Presses the button whose text is (or contains) `text`, as the person sees it: on the message last shown with
+     * buttons, else on the last message sent with them.
+     */
+    async pressText(from: User, text: string) {
+      const find = (buttons: { text: string; data: string; messageId: number }[]) => buttons.find((b) => b.text === text) ?? buttons.find((b) => b.text.includes(text));
+      const button = find(telegram.visibleButtons(from.id)) ?? find(telegram.lastButtons(from.id));
+      if (!button) throw new Error(`no button "${text}" in ${JSON.stringify(telegram.visibleButtons(from.id).map((b) => b.text))}`);
+      await newBot().handleUpdate(callbackUpdate(from, button.data, button.messageId));
+    },
+    /**
      * Registers a person in a role through a real invite, as onboarding does, without the dialogue: for tests that
      * start from people already known to the bot.
      */
