@@ -19,6 +19,7 @@ import { cardOf } from '../src/domain/register/register.repository';
 import { createServices } from '../src/domain/services';
 import { nameKey } from '../src/domain/shared/names';
 import { systemClock } from '../src/domain/shared/clock';
+import { connectOptions } from '../src/domain/shared/connection';
 
 const MONGO = (process.env.MONGODB_TEST_URI ?? 'mongodb://127.0.0.1:27017').replace(/\/$/, '');
 const ROWS = Number(process.env.BENCH_ROWS ?? 5000);
@@ -92,7 +93,7 @@ async function buildFile(rows: number): Promise<Buffer> {
 
 async function main() {
   const dbName = `bench_register_${randomBytes(4).toString('hex')}`;
-  const conn = mongoose.createConnection(`${MONGO}/${dbName}`, { serverSelectionTimeoutMS: 5000 });
+  const conn = mongoose.createConnection(`${MONGO}/${dbName}`, connectOptions({ serverSelectionTimeoutMS: 5000 }));
   await conn.asPromise();
   console.log(`register benchmark on ${MONGO} (database ${dbName})`);
   try {

@@ -12,6 +12,7 @@ import { readRoadmapDocument } from '../src/domain/roadmap/roadmap-file';
 import { parseRoadmap } from '../src/domain/roadmap/roadmap-parse';
 import { createServices } from '../src/domain/services';
 import { systemClock } from '../src/domain/shared/clock';
+import { connectOptions } from '../src/domain/shared/connection';
 
 const MONGO = (process.env.MONGODB_TEST_URI ?? 'mongodb://127.0.0.1:27017').replace(/\/$/, '');
 const ORGS = Number(process.env.BENCH_ORGS ?? 1000);
@@ -34,7 +35,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main() {
   const dbName = `bench_roadmap_${randomBytes(4).toString('hex')}`;
-  const conn = mongoose.createConnection(`${MONGO}/${dbName}`, { serverSelectionTimeoutMS: 5000 });
+  const conn = mongoose.createConnection(`${MONGO}/${dbName}`, connectOptions({ serverSelectionTimeoutMS: 5000 }));
   await conn.asPromise();
   console.log(`roadmap benchmark on ${MONGO} (database ${dbName}): ${ITEMS} items, ${ORGS} organizations`);
   try {

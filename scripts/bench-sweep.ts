@@ -24,6 +24,7 @@ import { nameKey } from '../src/domain/shared/names';
 import { territoryModels } from '../src/domain/territory/territory.model';
 import { silentLogger } from '../src/logger';
 import { startEmulator } from '../src/sandbox/emulator';
+import { connectOptions } from '../src/domain/shared/connection';
 
 const MONGO = (process.env.MONGODB_TEST_URI ?? 'mongodb://127.0.0.1:27017').replace(/\/$/, '');
 const ORGS = Number(process.env.BENCH_ORGS ?? 40_500);
@@ -32,7 +33,7 @@ const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 600);
 const ZONES = ['Asia/Yekaterinburg', 'Asia/Barnaul', 'Asia/Irkutsk', 'Asia/Vladivostok'];
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function loadTerritoryAndTasks(conn: mongoose.Connection, now: Date) {
+export async function loadTerritoryAndTasks(conn: mongoose.Connection, now: Date) {
   const { Region, Municipality, Organization } = territoryModels(conn);
   const { User } = peopleModels(conn);
   const { Roadmap, Item, Task } = roadmapModels(conn);
@@ -134,7 +135,7 @@ async function deliveryRate() {
 
 async function main() {
   const dbName = `bench_sweep_${randomBytes(4).toString('hex')}`;
-  const conn = mongoose.createConnection(`${MONGO}/${dbName}`, { serverSelectionTimeoutMS: 5000 });
+  const conn = mongoose.createConnection(`${MONGO}/${dbName}`, connectOptions({ serverSelectionTimeoutMS: 5000 }));
   await conn.asPromise();
   console.log(`sweep benchmark on ${MONGO} (database ${dbName}): ${ORGS} organizations × ${ITEMS} tasks`);
   try {
@@ -156,7 +157,9 @@ async function main() {
   }
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

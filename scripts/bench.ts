@@ -17,6 +17,7 @@ import { createServices } from '../src/domain/services';
 import { systemClock } from '../src/domain/shared/clock';
 import { silentLogger } from '../src/logger';
 import { botInfo, callbackUpdate, FakeTelegram, person, TEST_TOKEN, textUpdate } from '../test/helpers/fake-telegram';
+import { connectOptions } from '../src/domain/shared/connection';
 
 const USERS = Number(process.env.BENCH_USERS ?? 200);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -70,7 +71,7 @@ function bareBot(telegram: FakeTelegram): Bot {
 
 async function main() {
   const dbName = `bench_${randomBytes(4).toString('hex')}`;
-  const conn = mongoose.createConnection(`${MONGO}/${dbName}`);
+  const conn = mongoose.createConnection(`${MONGO}/${dbName}`, connectOptions());
   await conn.asPromise();
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
   const redis = new Redis(REDIS, { keyPrefix: prefix });

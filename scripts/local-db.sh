@@ -17,7 +17,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 FERRETDB_VERSION="${FERRETDB_VERSION:-v1.24.2}"
 PORT="${FERRETDB_PORT:-27017}"
 HANDLER="${FERRETDB_HANDLER:-sqlite}"
-PG_URL="${FERRETDB_POSTGRESQL_URL:-postgres://postgres@127.0.0.1:5432/ferretdb}"
+# FerretDB keeps up to 50 PostgreSQL connections by default and can hang when all of them wait on a collection being
+# created; 80 (of PostgreSQL's 100) leaves room.
+PG_URL="${FERRETDB_POSTGRESQL_URL:-postgres://postgres@127.0.0.1:5432/ferretdb?pool_max_conns=80}"
 NAME="ferretdb-$HANDLER-$PORT"
 DATA_DIR="${FERRETDB_DATA_DIR:-$ROOT/.data/ferretdb}"
 STATE_DIR="$ROOT/.data/$NAME-state"

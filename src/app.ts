@@ -14,6 +14,7 @@ import { createNoticeDelivery, createNudgeDelivery, createPacer } from './bot/nu
 import { createHttpServer } from './http/server';
 import { startReminderJob } from './jobs/reminders';
 import type { Logger } from './logger';
+import { connectOptions } from './domain/shared/connection';
 
 const ALLOWED_UPDATES = ['message', 'callback_query', 'my_chat_member'] as const;
 
@@ -27,7 +28,7 @@ export interface App {
  * handle whose stop() stops taking updates, lets the ones in flight finish, then closes connections.
  */
 export async function startApp(config: Config, logger: Logger): Promise<App> {
-  const conn = mongoose.createConnection(config.MONGODB_URI, { serverSelectionTimeoutMS: 10_000 });
+  const conn = mongoose.createConnection(config.MONGODB_URI, connectOptions({ serverSelectionTimeoutMS: 10_000 }));
   await conn.asPromise();
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect();

@@ -13,6 +13,7 @@ import { createLogger } from '../logger';
 import { systemClock } from '../domain/shared/clock';
 import { createSettingsRepository } from '../domain/shared/settings.repository';
 import { commandLanguage, EXIT_FAILED, fetchBotUsername, languageFromEnv, runAdmin, runWithoutDatabase } from './commands';
+import { connectOptions } from '../domain/shared/connection';
 
 const DB_TIMEOUT_MS = 3000;
 
@@ -42,7 +43,7 @@ async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
   const conn = mongoose.createConnection();
   try {
-    await conn.openUri(config.MONGODB_URI, { serverSelectionTimeoutMS: DB_TIMEOUT_MS });
+    await conn.openUri(config.MONGODB_URI, connectOptions({ serverSelectionTimeoutMS: DB_TIMEOUT_MS }));
   } catch {
     console.error(t('cli.db_unreachable', { uri: redactUri(config.MONGODB_URI) }));
     await conn.close().catch(() => undefined);

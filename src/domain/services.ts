@@ -44,7 +44,8 @@ export function createServices(conn: Connection, options: ServiceOptions) {
   return {
     services: { territory, people, register, roadmap, reminders: createRemindersService(conn, roadmap, territory, { clock: options.clock }), clock: options.clock } satisfies Services,
     async ensureIndexes() {
-      await Promise.all([territoryRepo.ensureIndexes(), peopleRepo.ensureIndexes(), registerRepo.ensureIndexes(), roadmapRepo.ensureIndexes(), sentLog(conn).ensureIndexes()]);
+      // One after another: a new database's collections are created here, which FerretDB handles best in turn.
+      for (const repo of [territoryRepo, peopleRepo, registerRepo, roadmapRepo, sentLog(conn)]) await repo.ensureIndexes();
     },
   };
 }

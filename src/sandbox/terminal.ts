@@ -12,6 +12,7 @@ import { readTable } from '../domain/territory/territory-file';
 import type { Table } from '../domain/territory/territory-import';
 import { freePort, REPO_ROOT, startBotProcess, type BotProcess } from './bot-process';
 import { inlineButtons, startEmulator, type Emulator, type EmulatorEvent, type SimUser } from './emulator';
+import { connectOptions } from '../domain/shared/connection';
 
 /**
  * `npm run sandbox`: the real bot process talks to the local Bot API emulator, and the operator chats with it in
@@ -110,7 +111,7 @@ async function main() {
   print('Готовлю базу, эмулятор Telegram и бота… / Preparing the database, the Telegram emulator and the bot…');
 
   // Database first: the bot process and the services share it.
-  const conn = mongoose.createConnection(MONGODB_URI, { serverSelectionTimeoutMS: 5000 });
+  const conn = mongoose.createConnection(MONGODB_URI, connectOptions({ serverSelectionTimeoutMS: 5000 }));
   try {
     await conn.asPromise();
   } catch (err) {

@@ -4,6 +4,7 @@ import mongoose, { type Connection } from 'mongoose';
 import { createServices, type Services } from '../../src/domain/services';
 import type { NameMode } from '../../src/domain/register/register.types';
 import type { Clock } from '../../src/domain/shared/clock';
+import { connectOptions } from '../../src/domain/shared/connection';
 
 export const MONGODB_TEST_URI = process.env.MONGODB_TEST_URI ?? 'mongodb://127.0.0.1:27017';
 export const REDIS_TEST_URL = process.env.REDIS_TEST_URL ?? 'redis://127.0.0.1:6379';
@@ -26,7 +27,7 @@ export async function openTestDb(
   nameMode: NameMode = 'full',
 ): Promise<{ conn: Connection; services: Services; close: () => Promise<void> }> {
   const name = `test_${randomBytes(5).toString('hex')}`;
-  const conn = mongoose.createConnection(`${MONGODB_TEST_URI.replace(/\/$/, '')}/${name}`, { serverSelectionTimeoutMS: 5000 });
+  const conn = mongoose.createConnection(`${MONGODB_TEST_URI.replace(/\/$/, '')}/${name}`, connectOptions({ serverSelectionTimeoutMS: 5000 }));
   await conn.asPromise();
   const built = createServices(conn, { clock, inviteTtlDays, nameMode });
   await built.ensureIndexes();

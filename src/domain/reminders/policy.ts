@@ -13,7 +13,35 @@ export interface ReminderPolicy {
 
 export const DEFAULT_POLICY: ReminderPolicy = { before: [7, 1], onDue: true, overdueEvery: 3, escalateAfter: 3 };
 
+/** What a coordinator may set with /settings: sensible bounds, so that nobody is nudged daily for a month ahead. */
 export const POLICY_BOUNDS = { before: { min: 1, max: 30, count: 3 }, overdueEvery: { min: 1, max: 14 }, escalateAfter: { min: 1, max: 30 } } as const;
+
+export type PolicyProblem = 'before_range' | 'before_count' | 'overdue_range' | 'escalate_range';
+
+/** Why a policy is outside the bounds, or null when it is within them. */
+export function policyProblem(policy: ReminderPolicy): PolicyProblem | null {
+  const b = POLICY_BOUNDS;
+  if (policy.before.length > b.before.count) return 'before_count';
+  if (policy.before.some((d) => !Number.isInteger(d) || d < b.before.min || d > b.before.max)) return 'before_range';
+  if (!Number.isInteger(policy.overdueEvery) || policy.overdueEvery < b.overdueEvery.min || policy.overdueEvery > b.overdueEvery.max) return 'overdue_range';
+  if (!Number.isInteger(policy.escalateAfter) || policy.escalateAfter < b.escalateAfter.min || policy.escalateAfter > b.escalateAfter.max) return 'escalate_range';
+  return null;
+}
+
+/** The days before as a coordinator types them («7, 1», «14 7 1»): distinct, largest first; null if not numbers. */
+export function parseBeforeDays(text: string): number[] | null {
+  const t = text.trim();
+  if (/^(нет|no|none|-|0)$/i.test(t)) return [];
+  if (!/^\d+([\s,;]+\d+)*$/.test(t)) return null;
+  return [...new Set(t.split(/[\s,;]+/).map(Number))].sort((a, b) => b - a);
+}
+
+/** A policy read back from storage: anything missing or out of bounds falls back to the default. */
+export function policyOf(stored: Partial<ReminderPolicy> | null | undefined): ReminderPolicy {
+  if (!stored) return DEFAULT_POLICY;
+  const merged = { ...DEFAULT_POLICY, ...stored, before: [...(stored.before ?? DEFAULT_POLICY.before)] };
+  return policyProblem(merged) ? DEFAULT_POLICY : merged;
+}
 
 /** 'again': the reminder a person asked for with «Напомнить завтра». */
 export type NudgeKind = 'before' | 'due' | 'overdue' | 'escalation' | 'again';
@@ -58,6 +86,16 @@ export function dueNow(due: string, timeZone: string, policy: ReminderPolicy, no
   const party = planned.filter((n) => n.kind !== 'escalation').at(-1) ?? null;
   const escalation = planned.find((n) => n.kind === 'escalation') ?? null;
   return { party, escalation };
+}
+
+/**
+ * The UTC day on which the sweep should first look at a new task due on `due`: the day before its first planned
+ * nudge (a nudge at 09:00 in UTC+10 falls on the previous UTC day), never before today.
+ */
+export function firstNudgeDay(due: string, policy: ReminderPolicy, today: string): string {
+  const lead = Math.max(0, ...policy.before);
+  const day = addDays(due, -lead - 1);
+  return day > today ? day : today;
 }
 
 /** The next moment after `now` something is planned for this task (for the sweep's index), or null. */

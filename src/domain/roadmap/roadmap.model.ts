@@ -11,6 +11,8 @@ export interface RoadmapDoc {
   fileName?: string;
   publishedBy: number | string;
   publishedAt: Date;
+  /** The coordinator's reminder policy for this roadmap (/settings), as JSON text; absent: the default. */
+  policy?: string;
 }
 
 export interface ItemDoc {
@@ -61,6 +63,7 @@ const roadmapSchema = new Schema<RoadmapDoc>(
     fileName: String,
     publishedBy: Schema.Types.Mixed,
     publishedAt: Date,
+    policy: String,
   },
   { collection: 'roadmaps', versionKey: false },
 );
@@ -107,6 +110,7 @@ taskSchema.index({ key: 1 }, { unique: true });
 taskSchema.index({ 'target.id': 1 });
 taskSchema.index({ roadmapId: 1 });
 taskSchema.index({ nudgeDay: 1 });
+taskSchema.index({ itemId: 1, due: 1 });
 
 export interface RoadmapModels {
   Roadmap: Model<RoadmapDoc>;

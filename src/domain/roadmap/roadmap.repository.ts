@@ -1,4 +1,5 @@
 import { Types, type Connection } from 'mongoose';
+import { policyOf, type ReminderPolicy } from '../reminders/policy';
 import type { Scope } from '../territory/territory.types';
 import { roadmapModels, type ItemDoc, type RoadmapDoc, type TaskDoc } from './roadmap.model';
 import type { Evidence, ItemDraft, Review, Roadmap, RoadmapItem, Task, TaskTarget } from './roadmap.types';
@@ -14,6 +15,7 @@ const toRoadmap = (d: RoadmapDoc): Roadmap => ({
   referenceDate: d.referenceDate,
   fileName: d.fileName ?? undefined,
   publishedAt: d.publishedAt,
+  ...(d.policy ? { policy: policyOf(JSON.parse(d.policy) as Partial<ReminderPolicy>) } : {}),
 });
 
 const toItem = (d: ItemDoc): RoadmapItem => ({
@@ -206,6 +208,22 @@ export function createRoadmapRepository(conn: Connection) {
     async setNudgeDays(days: Map<string, string | null>): Promise<void> {
       const ops = [...days].map(([id, day]) => ({ updateOne: { filter: { _id: oid(id) }, update: day ? { $set: { nudgeDay: day } } : { $unset: { nudgeDay: 1 as const } } } }));
       for (let i = 0; i < ops.length; i += 1000) await Task.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+    },
+
+    /** Stores a roadmap's reminder policy (null: back to the default). */
+    async setPolicy(roadmapId: string, policy: ReminderPolicy | null): Promise<void> {
+      await Roadmap.updateOne({ _id: oid(roadmapId) }, policy ? { $set: { policy: JSON.stringify(policy) } } : { $unset: { policy: 1 } });
+    },
+
+    /** The due days of an item's tasks that are still to be done. */
+    async openDues(itemId: string): Promise<string[]> {
+      const dues = (await Task.distinct('due', { itemId: oid(itemId), status: { $in: ['open', 'returned'] } })) as (string | null)[];
+      return dues.filter((d): d is string => typeof d === 'string');
+    },
+
+    /** Sets the next nudge day of an item's open tasks due on one day (the same for all of them). */
+    async setNudgeDayOf(itemId: string, due: string, day: string): Promise<void> {
+      for (const status of ['open', 'returned'] as const) await Task.updateMany({ itemId: oid(itemId), due, status }, { $set: { nudgeDay: day } });
     },
 
     /** Sets when a task is next looked at by the sweep (null: not while it stays as it is). */

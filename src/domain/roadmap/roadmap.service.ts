@@ -2,6 +2,7 @@ import type { Clock } from '../shared/clock';
 import { nameKey } from '../shared/names';
 import type { TerritoryService } from '../territory/territory.service';
 import type { Organization, Scope } from '../territory/territory.types';
+import { firstNudgeDay, policyOf, policyProblem, type PolicyProblem, type ReminderPolicy } from '../reminders/policy';
 import { occurrences } from './deadline';
 import type { NewTask, RoadmapRepository } from './roadmap.repository';
 import type { Evidence, Roadmap, RoadmapDraft, RoadmapItem, Task, TaskTarget } from './roadmap.types';
@@ -63,6 +64,9 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       await repo.deleteItems(roadmap.id, removedItems.map((i) => i.id));
 
       const parties = await partiesOf(owner);
+      // The sweep first looks at a new task the day before its first nudge, not the day it is published.
+      const policy = policyOf(roadmap.policy);
+      const today = clock().toISOString().slice(0, 10);
       const wanted: NewTask[] = [];
       for (const item of draft.items) {
         const itemId = ids.get(item.key)!;
@@ -83,7 +87,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
           for (const t of targets) {
             for (const slot of slots) {
               const key = `${itemId}|${t.target.level}:${t.target.id}|${slot.due ?? '-'}`;
-              wanted.push({ roadmapId: roadmap.id, itemId, ...t, key, due: slot.due, start: slot.start, nudgeDay: clock().toISOString().slice(0, 10) });
+              wanted.push({ roadmapId: roadmap.id, itemId, ...t, key, due: slot.due, start: slot.start, nudgeDay: slot.due ? firstNudgeDay(slot.due, policy, today) : undefined });
             }
           }
         }
@@ -106,6 +110,25 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       const item = await repo.findItem(itemId);
       const roadmap = item ? await repo.getRoadmap(item.roadmapId) : null;
       return item && roadmap && roadmap.owner.id === ownerId ? { roadmap, item } : null;
+    },
+
+    /**
+     * A coordinator's reminder policy for one of their roadmaps (null: back to the default). The open tasks are
+     * looked at again from the day before their first nudge under the new policy, so a nudge the change brings
+     * forward is not missed. Returns the problem when the policy is outside the bounds, or null when saved.
+     */
+    async setPolicy(ownerId: string, roadmapId: string, policy: ReminderPolicy | null): Promise<PolicyProblem | 'not_found' | null> {
+      const roadmap = await repo.getRoadmap(roadmapId);
+      if (!roadmap || roadmap.owner.id !== ownerId) return 'not_found';
+      const problem = policy ? policyProblem(policy) : null;
+      if (problem) return problem;
+      await repo.setPolicy(roadmap.id, policy);
+      const effective = policyOf(policy);
+      const today = clock().toISOString().slice(0, 10);
+      for (const item of await repo.itemsOf(roadmap.id)) {
+        for (const due of await repo.openDues(item.id)) await repo.setNudgeDayOf(item.id, due, firstNudgeDay(due, effective, today));
+      }
+      return null;
     },
 
     /** A roadmap of this owner (a guessed id of another territory's finds nothing). */

@@ -1,3 +1,4 @@
+import type { ReminderPolicy } from '../reminders/policy';
 import type { Scope } from '../territory/territory.types';
 import type { Schedule } from './deadline';
 
@@ -49,6 +50,8 @@ export interface Roadmap {
   referenceDate: string;
   fileName?: string;
   publishedAt: Date;
+  /** When its tasks are nudged; absent: the default policy. */
+  policy?: ReminderPolicy;
 }
 
 export interface RoadmapItem extends ItemDraft {
