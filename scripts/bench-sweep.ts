@@ -17,7 +17,7 @@ import mongoose, { Types } from 'mongoose';
 import { createNudgeDelivery, createPacer } from '../src/bot/nudges';
 import { peopleModels } from '../src/domain/people/people.model';
 import { roadmapModels } from '../src/domain/roadmap/roadmap.model';
-import { sweep, type Nudge } from '../src/domain/reminders/sweep';
+import { drain, sweep, type Nudge } from '../src/domain/reminders/sweep';
 import { atLocal } from '../src/domain/reminders/working-time';
 import { createServices } from '../src/domain/services';
 import { nameKey } from '../src/domain/shared/names';
@@ -49,7 +49,7 @@ export async function loadTerritoryAndTasks(conn: mongoose.Connection, now: Date
   for (let i = 0; i < orgs.length; i += 5000) await Organization.insertMany(orgs.slice(i, i + 5000), { lean: true });
   for (let i = 0; i < orgs.length; i += 5000) {
     await User.insertMany(
-      orgs.slice(i, i + 5000).map((o, k) => ({ telegramId: 10_000_000 + i + k, chatId: 10_000_000 + i + k, fullName: `Руководитель ${i + k}`, role: 'head', scope: { level: 'organization', id: o._id }, isAdmin: false, language: 'ru' })),
+      orgs.slice(i, i + 5000).map((o, k) => ({ telegramId: 10_000_000 + i + k, chatId: 10_000_000 + i + k, fullName: `Руководитель ${i + k}`, role: 'head', scope: { level: 'organization', id: o._id }, scopeId: o._id, isAdmin: false, language: 'ru' })),
       { lean: true },
     );
   }
@@ -120,9 +120,9 @@ async function deliveryRate() {
         slot: '2024-03-05',
         days: 0,
         recipient: { telegramId: u.id, chatId: u.id, language: 'ru' },
-        task: { id: String(new Types.ObjectId()), roadmapId: '', itemId: '', target: { level: 'organization', id: '' }, regionId: '', due: '2024-03-05', start: null, status: 'open', submissions: [], reviews: [] },
-        item: { id: '', roadmapId: '', key: '', position: 0, number: '1', section: null, sectionNumber: null, name: 'Мероприятие', deadline: '', responsible: '', documentKind: '', result: '', assignments: [], gaps: [] },
-        roadmap: { id: '', owner: { level: 'region', id: '' }, title: 'Бенчмарк', period: { start: '2021-01-01', end: '2024-12-31' }, referenceDate: '2021-01-01', publishedAt: new Date() },
+        task: { id: String(new Types.ObjectId()), target: { level: 'organization', id: '' }, due: '2024-03-05' },
+        item: { id: '', number: '1', name: 'Мероприятие', documentKind: '' },
+        roadmap: { id: '', owner: { level: 'region', id: '' }, title: 'Бенчмарк' },
         party: '',
       } satisfies Nudge),
     ),
@@ -145,10 +145,18 @@ async function main() {
     const loadStarted = performance.now();
     const { inserted, dueSoon } = await loadTerritoryAndTasks(conn, now);
     console.log(`\n(a) one sweep over ${inserted} tasks (loaded in ${seconds(performance.now() - loadStarted)}; ${dueSoon} have their nudge day today)`);
-    let handed = 0;
+    const deps = { services, sent: services.reminders.sent, deliver: async () => ({ status: 'sent' as const, messageId: 1 }) };
     const started = performance.now();
-    const result = await sweep({ services, sent: services.reminders.sent, deliver: async () => (handed++, { status: 'sent', messageId: 1 }) }, now);
-    console.log(`  sweep: ${seconds(performance.now() - started)} (goal ≤ 2 s), task documents examined ${result.examined}, nudges handed over ${handed}`);
+    const result = await sweep(deps, now, { deliver: false });
+    const swept = performance.now() - started;
+    console.log(`  sweep: ${seconds(swept)} (goal ≤ 2 s): task documents examined ${result.examined}, messages queued ${result.queued}`);
+    console.log(`  by step (ms): ${Object.entries(result.ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    const again = performance.now();
+    const second = await sweep(deps, new Date(now.getTime() + 5 * 60_000), { deliver: false });
+    console.log(`  the next sweep, 5 minutes later: ${seconds(performance.now() - again)}, examined ${second.examined}, queued ${second.queued}`);
+    const drained = performance.now();
+    const sample = await drain(deps, now);
+    console.log(`  handing the queue to a delivery that only counts: ${sample.length} messages in ${seconds(performance.now() - drained)} (database work per message, before Telegram's pace)`);
     console.log('\n(b) delivery against the local Bot API emulator (HTTP)');
     await deliveryRate();
   } finally {

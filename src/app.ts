@@ -10,7 +10,7 @@ import type { Config } from './config';
 import { createServices } from './domain/services';
 import { systemClock } from './domain/shared/clock';
 import { BOT_USERNAME_SETTING, createSettingsRepository } from './domain/shared/settings.repository';
-import { createNoticeDelivery, createNudgeDelivery, createPacer } from './bot/nudges';
+import { createNudgeDelivery, createPacer } from './bot/nudges';
 import { createHttpServer } from './http/server';
 import { startReminderJob } from './jobs/reminders';
 import type { Logger } from './logger';
@@ -59,10 +59,11 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
   const sent = services.reminders.sent;
   const pacer = createPacer({ perSecond: 25, perChatMs: 1000 });
   const reminders = startReminderJob(
-    { services, sent, deliver: createNudgeDelivery(bot.api, logger, pacer), tell: createNoticeDelivery(bot.api, logger, pacer) },
+    { services, sent, deliver: createNudgeDelivery(bot.api, logger, pacer) },
     systemClock,
     logger,
   );
+  services.reminders.onQueued(reminders.kick);
 
   let runner: RunnerHandle | undefined;
   let webhook: Parameters<typeof createHttpServer>[0]['webhook'];

@@ -14,6 +14,7 @@ import { createPairConversation, PAIR_DIALOGUE } from './conversations/pair';
 import { createReviewReturnConversation, REVIEW_RETURN } from './conversations/review-return';
 import { createRoadmapEditConversation, ROADMAP_EDIT } from './conversations/roadmap-edit';
 import { createRoadmapImportConversation, ROADMAP_IMPORT } from './conversations/roadmap-import';
+import { createSettingsConversation, SETTINGS_DIALOGUE } from './conversations/settings';
 import { createTaskDoneConversation, TASK_DONE } from './conversations/task-done';
 import { cancelFeature } from './features/cancel';
 import { helpFeature } from './features/help';
@@ -30,6 +31,7 @@ import { reviewFeature } from './features/review';
 import { remindersFeature } from './features/reminders';
 import { roadmapFeature } from './features/roadmap';
 import { roadmapFilesFeature } from './features/roadmap-files';
+import { settingsFeature } from './features/settings';
 import { tasksFeature } from './features/tasks';
 import { startFeature } from './features/start';
 import { unhandledFeature } from './features/unhandled';
@@ -120,9 +122,10 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createReviewReturnConversation(deps), { id: REVIEW_RETURN }));
   chat.use(createConversation(createRoadmapImportConversation(deps), { id: ROADMAP_IMPORT }));
   chat.use(createConversation(createRoadmapEditConversation(deps), { id: ROADMAP_EDIT }));
+  chat.use(createConversation(createSettingsConversation(deps), { id: SETTINGS_DIALOGUE }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
   chat.use(roadmapFilesFeature(), mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
-  chat.use(tasksFeature(), reviewFeature(), roadmapFeature(), remindersFeature());
+  chat.use(tasksFeature(), reviewFeature(), roadmapFeature(), remindersFeature(), settingsFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

@@ -628,16 +628,22 @@ async function remind(ctx: Ctx, args: ParsedArgs): Promise<number> {
   const deliver: SweepDeps['deliver'] = wiring.deliver ?? (async () => ({ status: 'failed', reason: 'dry run' }));
   const result = await sweep({ services: ctx.services, sent: wiring.sent, deliver }, at, { dryRun });
   for (const n of result.nudges) {
-    out(
-      t('cli.remind.line', {
-        who: `${n.recipient.fullName ?? '—'} (${n.recipient.telegramId})`,
-        party: n.party || t('cli.remind.coordinator'),
-        number: n.item.number.replace(/\.$/, '') || '—',
-        name: oneLine(n.item.name).slice(0, 80),
-        kind: t(`cli.remind.kind.${n.kind}`, { days: Math.abs(n.days) }),
-        outcome: 'outcome' in n && n.outcome && typeof n.outcome === 'object' ? ` — ${n.outcome.status}` : '',
-      }),
-    );
+    const line = (party: string, number: string, name: string, kind: string) =>
+      out(
+        t('cli.remind.line', {
+          who: `${n.recipient.fullName ?? '—'} (${n.recipient.telegramId})`,
+          party,
+          number: number.replace(/\.$/, '') || '—',
+          name: oneLine(name).slice(0, 80),
+          kind,
+          outcome: n.outcome ? ` — ${n.outcome.status}` : '',
+        }),
+      );
+    const who = `${n.recipient.fullName ?? '—'} (${n.recipient.telegramId})`;
+    if (n.kind === 'digest') out(t('cli.remind.other_line', { who, party: n.territory || t('cli.remind.digest_party'), kind: t('cli.remind.kind.digest') }));
+    else if (n.kind === 'notice') out(t('cli.remind.other_line', { who, party: `${n.party || t('cli.remind.coordinator')}: ${n.person.fullName ?? n.person.telegramId}`, kind: t('cli.remind.kind.notice') }));
+    else if (n.kind === 'escalation') line(n.parties.join(', ') + (n.taskIds.length > n.parties.length ? ` (+${n.taskIds.length - n.parties.length})` : ''), n.item.number, n.item.name, t('cli.remind.kind.escalation', { days: Math.abs(n.days) }));
+    else line(n.party || t('cli.remind.coordinator'), n.item.number, n.item.name, t(`cli.remind.kind.${n.kind}`, { days: Math.abs(n.days) }));
   }
   out(`${result.nudges.length} nudges`);
   return EXIT_OK;

@@ -6,7 +6,7 @@ import { createRegisterRepository } from './register/register.repository';
 import { createRegisterService, type RegisterService } from './register/register.service';
 import type { NameMode } from './register/register.types';
 import { createRemindersService, type RemindersService } from './reminders/reminders.service';
-import { sentLog } from './reminders/sweep';
+import { sentLog } from './reminders/outbox';
 import { createRoadmapRepository } from './roadmap/roadmap.repository';
 import { createRoadmapService, type RoadmapService } from './roadmap/roadmap.service';
 import type { Clock } from './shared/clock';

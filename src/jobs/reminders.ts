@@ -1,6 +1,5 @@
 import cron from 'node-cron';
-import type { SweepDeps } from '../domain/reminders/sweep';
-import { sweep } from '../domain/reminders/sweep';
+import { drain, sweep, type SweepDeps } from '../domain/reminders/sweep';
 import type { Clock } from '../domain/shared/clock';
 import type { Logger } from '../logger';
 
@@ -11,8 +10,22 @@ export const SWEEP_SCHEDULE = '*/5 * * * *';
  * Starts the reminder sweep on a schedule. A round that is still running when the next is due is not started twice
  * in this process; another instance running at the same time is safe because every nudge is claimed in the sent-log.
  */
-export function startReminderJob(deps: SweepDeps, clock: Clock, logger: Logger): { stop: () => Promise<void> } {
+export function startReminderJob(deps: SweepDeps, clock: Clock, logger: Logger): { stop: () => Promise<void>; kick: () => void } {
   let running: Promise<void> | null = null;
+  let draining: Promise<void> | null = null;
+  // What a person queued in the bot (a coordinator's «Напомнить им сейчас») goes out at once, not at the next round.
+  const kick = () => {
+    if (draining) return;
+    draining = (async () => {
+      try {
+        await drain(deps, clock());
+      } catch (err) {
+        logger.error({ err }, 'reminder delivery failed');
+      } finally {
+        draining = null;
+      }
+    })();
+  };
   const round = () => {
     if (running) return;
     running = (async () => {
@@ -20,7 +33,7 @@ export function startReminderJob(deps: SweepDeps, clock: Clock, logger: Logger):
       try {
         const result = await sweep(deps, clock());
         if (result.nudges.length > 0 || result.examined > 0) {
-          logger.info({ examined: result.examined, nudges: result.nudges.length, ms: Date.now() - started }, 'reminder sweep');
+          logger.info({ examined: result.examined, queued: result.queued, delivered: result.nudges.length, steps: result.ms, ms: Date.now() - started }, 'reminder sweep');
         }
       } catch (err) {
         logger.error({ err }, 'reminder sweep failed');
@@ -31,9 +44,11 @@ export function startReminderJob(deps: SweepDeps, clock: Clock, logger: Logger):
   };
   const task = cron.schedule(SWEEP_SCHEDULE, round, { noOverlap: true });
   return {
+    kick,
     async stop() {
       await task.stop();
       await running;
+      await draining;
     },
   };
 }

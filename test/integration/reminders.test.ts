@@ -1,7 +1,8 @@
 import { runAdmin } from '../../src/cli/commands';
 import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build';
 import { createSettingsRepository } from '../../src/domain/shared/settings.repository';
-import { sentLog, sweep, type DeliveryOutcome, type Nudge, type SweepDeps } from '../../src/domain/reminders/sweep';
+import { isNudge, type Escalation } from '../../src/domain/reminders/outbox';
+import { sentLog, sweep, type DeliveryOutcome, type OutboxMessage, type SweepDeps } from '../../src/domain/reminders/sweep';
 import { atLocal } from '../../src/domain/reminders/working-time';
 import { openTestDb, seedTerritory, testClock } from '../helpers/services';
 
@@ -13,7 +14,7 @@ describe('the reminder sweep', () => {
   const time = testClock(new Date('2021-03-01T00:00:00Z'));
   let db: Awaited<ReturnType<typeof openTestDb>>;
   let territory: Awaited<ReturnType<typeof seedTerritory>>;
-  let delivered: Nudge[];
+  let delivered: OutboxMessage[];
   let deps: SweepDeps;
   const ZONE = 'Asia/Irkutsk';
 
@@ -46,16 +47,19 @@ describe('the reminder sweep', () => {
   afterAll(async () => db.close());
 
   const school1Task = async () => (await db.services.roadmap.tasksOf(territory.school1.id))[0]!.task;
-  const sent = () => delivered.filter((n) => n.task.target.id === territory.school1.id).map((n) => `${n.kind} ${n.slot} → ${n.recipient.telegramId}`);
+  const sent = () => delivered.filter(isNudge).filter((n) => n.task.target.id === territory.school1.id).map((n) => `${n.kind} ${n.slot} → ${n.recipient.telegramId}`);
+  const escalations = () => delivered.filter((m): m is Escalation => m.kind === 'escalation');
 
   it('a week before the due day, at 09:00 local, the head and the curator get one nudge each; a second sweep sends nothing', async () => {
-    // The first sweep after publishing only plans: nothing is due on 1 March.
+    // Nothing of the task is due on Monday 1 March; at 09:00 there the coordinator gets only the weekly digest.
     const first = await sweep(deps, new Date('2021-03-01T01:00:00Z'));
-    expect(first.nudges).toHaveLength(0);
+    expect(first.nudges.map((n) => `${n.kind} → ${n.recipient.telegramId}`)).toEqual(['digest → 503']);
+    // The kindergarten has nobody in the bot: its tasks reach only this digest.
+    expect(first.nudges[0]).toMatchObject({ overdue: { tasks: 0 }, nobody: { count: 1, of: 2, top: [{ party: 'МКДОУ д/с № 5' }] } });
     await sweep(deps, atLocal('2021-03-24', 8 * 60 + 55, ZONE)); // 08:55 local: not yet
     expect(sent()).toEqual([]);
     await sweep(deps, atLocal('2021-03-24', 9 * 60 + 5, ZONE));
-    expect(sent()).toEqual(['before 2021-03-24 → 501', 'before 2021-03-24 → 502']);
+    expect(sent().sort()).toEqual(['before 2021-03-24 → 501', 'before 2021-03-24 → 502']);
     await sweep(deps, atLocal('2021-03-24', 9 * 60 + 10, ZONE));
     expect(sent()).toHaveLength(2);
   });
@@ -63,22 +67,23 @@ describe('the reminder sweep', () => {
   it('two sweeps at the same moment (two instances) deliver each nudge once', async () => {
     const at = atLocal('2021-03-30', 9 * 60 + 1, ZONE);
     await Promise.all([sweep(deps, at), sweep(deps, at), sweep(deps, at)]);
-    expect(sent().filter((s) => s.startsWith('before 2021-03-30'))).toEqual(['before 2021-03-30 → 501', 'before 2021-03-30 → 502']);
+    expect(sent().filter((s) => s.startsWith('before 2021-03-30')).sort()).toEqual(['before 2021-03-30 → 501', 'before 2021-03-30 → 502']);
   });
 
   it('after the bot was down, only the latest due nudge goes out, and the escalation reaches the coordinator', async () => {
     // Down from 30 March to Tuesday 6 April 10:00: the due-day nudge and the first overdue one (planned for Saturday
     // 3 April, moved to Monday 5 April) were missed; only the one of 6 April goes out.
     await sweep(deps, atLocal('2021-04-06', 10 * 60, ZONE));
-    expect(sent().slice(4)).toEqual(['overdue 2021-04-06 → 501', 'overdue 2021-04-06 → 502', 'escalation 2021-04-03 → 503']);
-    // The escalation of each overdue school reaches the coordinator, the kindergarten's too (nobody of it is in the bot).
-    const escalations = delivered.filter((n) => n.kind === 'escalation');
-    expect(escalations.map((n) => [n.recipient.telegramId, n.party, n.days]).sort()).toEqual([
-      [503, 'МБОУ СОШ № 1', -3],
-      [503, 'МКДОУ д/с № 5', -3],
-    ]);
+    expect(sent().slice(4).sort()).toEqual(['overdue 2021-04-06 → 501', 'overdue 2021-04-06 → 502']);
+    // One escalation for the item reaches the coordinator, listing every overdue school, the kindergarten's too
+    // (nobody of it is in the bot).
+    expect(escalations()).toHaveLength(1);
+    expect(escalations()[0]).toMatchObject({ recipient: { telegramId: 503 }, slot: '2021-04-03', days: -3, due: '2021-03-31' });
+    expect([...escalations()[0]!.parties].sort()).toEqual(['МБОУ СОШ № 1', 'МКДОУ д/с № 5']);
     const log = await deps.sent.ofTask((await school1Task()).id);
-    expect(log.every((l) => l.status === 'sent' && l.messageId)).toBe(true);
+    expect(log.filter((l) => l.kind !== 'escalation').every((l) => l.status === 'sent' && l.messageId)).toBe(true);
+    // The task's escalation is recorded once, as part of the one message that went to the coordinator.
+    expect(log.filter((l) => l.kind === 'escalation').map((l) => l.status)).toEqual(['grouped']);
   });
 
   it('a task marked done gets no further nudges; a returned one is nudged again', async () => {
@@ -90,8 +95,8 @@ describe('the reminder sweep', () => {
     time.set(atLocal('2021-04-09', 10 * 60, ZONE));
     await db.services.roadmap.review({ level: 'municipality', id: territory.bodaibo.id }, task.id, 'returned', 503, 'Нет ссылки на раздел');
     await sweep(deps, atLocal('2021-04-09', 10 * 60 + 5, ZONE));
-    expect(sent().slice(-2)).toEqual(['overdue 2021-04-09 → 501', 'overdue 2021-04-09 → 502']);
-    expect(delivered.filter((n) => n.kind === 'escalation')).toHaveLength(2); // each task escalates once
+    expect(sent().slice(-2).sort()).toEqual(['overdue 2021-04-09 → 501', 'overdue 2021-04-09 → 502']);
+    expect(escalations()).toHaveLength(1); // each task escalates once
   });
 
   it('npm run admin -- remind --at … --dry-run prints one line per nudge and «N nudges»', async () => {
@@ -102,7 +107,8 @@ describe('the reminder sweep', () => {
     expect(lines).toEqual([
       'Человек 501 (501)  МБОУ СОШ № 1  п. 1 Создание раздела «Наставничество» на сайте  просрочено на 12 дн.',
       'Человек 502 (502)  МБОУ СОШ № 1  п. 1 Создание раздела «Наставничество» на сайте  просрочено на 12 дн.',
-      '2 nudges',
+      'Человек 503 (503)  г. Бодайбо и район  еженедельная сводка',
+      '3 nudges',
     ]);
     lines.length = 0;
     expect(await admin(['remind', '--at', '12 апреля', '--dry-run'])).toBe(2);
@@ -115,23 +121,23 @@ describe('the reminder sweep', () => {
   it('a dry run lists who would be nudged and records nothing', async () => {
     const at = atLocal('2021-04-12', 9 * 60 + 30, ZONE);
     const dry = await sweep(deps, at, { dryRun: true });
-    expect(dry.nudges.map((n) => `${n.kind} ${n.slot} → ${n.recipient.telegramId}`)).toEqual(['overdue 2021-04-12 → 501', 'overdue 2021-04-12 → 502']);
+    expect(dry.nudges.map((n) => (isNudge(n) ? `${n.kind} ${n.slot} → ${n.recipient.telegramId}` : `${n.kind} → ${n.recipient.telegramId}`))).toEqual(['overdue 2021-04-12 → 501', 'overdue 2021-04-12 → 502', 'digest → 503']);
     const before = delivered.length;
     await sweep(deps, at);
-    expect(delivered.length).toBe(before + 2);
+    expect(delivered.length).toBe(before + 3);
   });
 
   it('a 403 marks the person unreachable, tells the coordinator once, and the next nudges skip them', async () => {
     const told: string[] = [];
     const blocking: SweepDeps = {
       ...deps,
-      deliver: async (nudge) => {
-        delivered.push(nudge);
-        return nudge.recipient.telegramId === 502 ? { status: 'failed', reason: '403 Forbidden: bot was blocked by the user', blocked: true } : { status: 'sent', messageId: 1 };
-      },
-      tell: async (notice) => {
-        told.push(`${notice.coordinator.telegramId}: ${notice.person.fullName} (${notice.party})`);
-        return { status: 'sent', messageId: 2 };
+      deliver: async (message) => {
+        if (message.kind === 'notice') {
+          told.push(`${message.recipient.telegramId}: ${message.person.fullName} (${message.party})`);
+          return { status: 'sent', messageId: 2 };
+        }
+        delivered.push(message);
+        return message.recipient.telegramId === 502 ? { status: 'failed', reason: '403 Forbidden: bot was blocked by the user', blocked: true } : { status: 'sent', messageId: 1 };
       },
     };
     await sweep(blocking, atLocal('2021-04-15', 9 * 60 + 30, ZONE));

@@ -6,7 +6,7 @@ import type { User } from './people.types';
  */
 export type Actor = 'guest' | 'head' | 'curator' | 'coordinator' | 'admin';
 
-export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap', 'reminders'] as const;
+export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap', 'reminders', 'settings'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const ACCESS: Record<Command, readonly Actor[]> = {
@@ -30,6 +30,8 @@ export const ACCESS: Record<Command, readonly Actor[]> = {
   review: ['coordinator'],
   roadmap: ['coordinator'],
   reminders: ['coordinator'],
+  // A roadmap's reminder policy belongs to the coordinator who owns the roadmap.
+  settings: ['coordinator'],
 };
 
 /** Every actor a user acts as: an operator who also coordinates a municipality is both. */
@@ -49,7 +51,7 @@ export function canUse(command: Command, user: User | null | undefined): boolean
 
 /** The commands a user's Telegram menu shows, in menu order. */
 export function menuCommands(user: User | null | undefined): Command[] {
-  const order: Command[] = ['tasks', 'review', 'roadmap', 'reminders', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
+  const order: Command[] = ['tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
   const available = order.filter((c) => canUse(c, user));
   return actorsOf(user).includes('guest') ? ['start', ...available] : available;
 }

@@ -20,6 +20,8 @@ export interface UserDoc {
   position?: string;
   role?: Role;
   scope?: ScopeDoc;
+  /** scope.id again at the top level: FerretDB uses an index only for a top-level field. */
+  scopeId?: Types.ObjectId;
   isAdmin: boolean;
   language?: Language;
   consent?: { version: string; at: Date };
@@ -65,6 +67,7 @@ const userSchema = new Schema<UserDoc>(
     position: String,
     role: { type: String, enum: ROLES },
     scope: scopeSchema,
+    scopeId: Schema.Types.ObjectId,
     isAdmin: { type: Boolean, default: false },
     language: { type: String, enum: LANGUAGES },
     consent: { version: String, at: Date },
@@ -74,7 +77,8 @@ const userSchema = new Schema<UserDoc>(
   },
   { timestamps: true, collection: 'users' },
 );
-userSchema.index({ 'scope.id': 1 });
+userSchema.index({ scopeId: 1 });
+userSchema.index({ role: 1 });
 
 const inviteSchema = new Schema<InviteDoc>(
   {

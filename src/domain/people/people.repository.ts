@@ -52,6 +52,9 @@ export function createPeopleRepository(conn: Connection) {
   return {
     async ensureIndexes(): Promise<void> {
       await Promise.all([UserModel.syncIndexes(), InviteModel.syncIndexes(), RedemptionModel.syncIndexes()]);
+      // Users bound before scopeId existed get it now (a handful of documents, once).
+      const stale = await UserModel.find({ scope: { $exists: true }, scopeId: { $exists: false } }, { telegramId: 1, scope: 1 }).lean<UserDoc[]>();
+      for (const u of stale) if (u.scope) await UserModel.updateOne({ _id: u._id }, { $set: { scopeId: u.scope.id } });
     },
 
     async getUser(telegramId: number): Promise<User | null> {
@@ -77,6 +80,7 @@ export function createPeopleRepository(conn: Connection) {
         position: input.position,
         role: input.role,
         scope: fromScope(input.scope),
+        scopeId: new Types.ObjectId(input.scope.id),
         language: input.language,
         consent: { version: input.consentVersion, at: input.now },
         inviteCode: input.inviteCode,
@@ -100,20 +104,25 @@ export function createPeopleRepository(conn: Connection) {
     /** Removes a role held in a scope; null when the person does not hold exactly that role there. */
     async unbindUser(telegramId: number, role: Role, scopeId: string): Promise<User | null> {
       const d = await UserModel.findOneAndUpdate(
-        { telegramId, role, 'scope.id': new Types.ObjectId(scopeId) },
-        { $unset: { role: 1, scope: 1 } },
+        { telegramId, role, scopeId: new Types.ObjectId(scopeId) },
+        { $unset: { role: 1, scope: 1, scopeId: 1 } },
       ).lean<UserDoc>();
       return d ? toUser(d) : null;
     },
 
     async usersInScope(scopeId: string): Promise<User[]> {
-      return (await UserModel.find({ 'scope.id': new Types.ObjectId(scopeId) }).lean<UserDoc[]>()).map(toUser);
+      return (await UserModel.find({ scopeId: new Types.ObjectId(scopeId) }).lean<UserDoc[]>()).map(toUser);
     },
 
     async usersInScopes(scopeIds: string[]): Promise<User[]> {
       if (scopeIds.length === 0) return [];
       const ids = scopeIds.map((id) => new Types.ObjectId(id));
-      return (await UserModel.find({ 'scope.id': { $in: ids } }).lean<UserDoc[]>()).map(toUser);
+      return (await UserModel.find({ scopeId: { $in: ids } }).lean<UserDoc[]>()).map(toUser);
+    },
+
+    /** Everyone with this role (coordinators: a few hundred at most). */
+    async usersWithRole(role: Role): Promise<User[]> {
+      return (await UserModel.find({ role }).lean<UserDoc[]>()).map(toUser);
     },
 
     /** Inserts a new invite; false when the code is taken (the caller draws another). */

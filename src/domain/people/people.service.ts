@@ -197,6 +197,16 @@ export function createPeopleService(repo: PeopleRepository, territory: Territory
       return repo.usersInScope(scopeId);
     },
 
+    /** Everyone the bot knows in any of these scopes, in one query. */
+    usersInScopes(scopeIds: string[]): Promise<User[]> {
+      return repo.usersInScopes(scopeIds);
+    },
+
+    /** Every coordinator (for their weekly digests). */
+    coordinators(): Promise<User[]> {
+      return repo.usersWithRole('coordinator');
+    },
+
     /** The people of one school in the bot: its head(s) and its mentoring curators. */
     async schoolPeople(schoolId: string): Promise<{ heads: User[]; curators: User[] }> {
       const users = await repo.usersInScope(schoolId);

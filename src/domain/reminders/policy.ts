@@ -9,9 +9,11 @@ export interface ReminderPolicy {
   overdueEvery: number;
   /** On the Nth day overdue the coordinator gets an escalation. */
   escalateAfter: number;
+  /** The coordinator's weekly digest, Monday 09:00 local (for the owner of the roadmap). */
+  digest: boolean;
 }
 
-export const DEFAULT_POLICY: ReminderPolicy = { before: [7, 1], onDue: true, overdueEvery: 3, escalateAfter: 3 };
+export const DEFAULT_POLICY: ReminderPolicy = { before: [7, 1], onDue: true, overdueEvery: 3, escalateAfter: 3, digest: true };
 
 /** What a coordinator may set with /settings: sensible bounds, so that nobody is nudged daily for a month ahead. */
 export const POLICY_BOUNDS = { before: { min: 1, max: 30, count: 3 }, overdueEvery: { min: 1, max: 14 }, escalateAfter: { min: 1, max: 30 } } as const;

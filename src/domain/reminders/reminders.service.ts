@@ -2,14 +2,23 @@ import type { Connection } from 'mongoose';
 import type { RoadmapService } from '../roadmap/roadmap.service';
 import type { Clock } from '../shared/clock';
 import type { TerritoryService } from '../territory/territory.service';
-import { sentLog } from './sweep';
+import { sentLog } from './outbox';
 import { atLocal, localParts, nextWorkingDay, WORKING_HOURS } from './working-time';
 
 /** What people do with nudges in the bot: «Напомнить завтра», and the coordinator's view of what went out. */
 export function createRemindersService(conn: Connection, roadmap: RoadmapService, territory: TerritoryService, options: { clock: Clock }) {
   const sent = sentLog(conn);
+  let kick: (() => void) | null = null;
   return {
     sent,
+
+    /** The running bot's deliverer, started when someone queues messages from the bot. */
+    onQueued(fn: () => void): void {
+      kick = fn;
+    },
+    queuedNow(): void {
+      kick?.();
+    },
 
     /**
      * One person's nudges of one task wait until 09:00 of the next working day in the task's time zone, when one

@@ -1,244 +1,344 @@
-import { Schema, type Connection, type Model } from 'mongoose';
+import { createHash } from 'node:crypto';
 import type { User } from '../people/people.types';
+import { answersFor, partyName, partyScopeId } from '../roadmap/roadmap-party';
 import type { Roadmap, RoadmapItem, Task } from '../roadmap/roadmap.types';
 import type { Services } from '../services';
-import { answersFor, partyName, partyScopeId } from '../roadmap/roadmap-party';
-import { isDuplicateKeyError } from '../shared/mongo-errors';
-import { DEFAULT_POLICY, dueNow, nextNudgeAt, type NudgeKind, type ReminderPolicy } from './policy';
+import type { Scope } from '../territory/territory.types';
+import { buildDigest, digestDue } from './digest';
+import { isNudge, type DeliveryOutcome, type Escalation, type Notice, type Nudge, type OutboxMessage, type Recipient, type SentLog } from './outbox';
+import { dueNow, nextNudgeAt, policyOf, type PlannedNudge } from './policy';
 import { addDays, localParts, nextWorkingSlot } from './working-time';
 
-const localDay = (at: Date, zone: string) => localParts(at, zone).day;
-
-/** One nudge to one person: what the bot sends and records. */
-export interface Nudge {
-  key: string;
-  kind: NudgeKind;
-  slot: string;
-  /** Days to the due day (positive) or past it (negative). */
-  days: number;
-  recipient: Pick<User, 'telegramId' | 'chatId' | 'language' | 'fullName' | 'unreachableAt'>;
-  task: Task;
-  item: RoadmapItem;
-  roadmap: Roadmap;
-  /** The school or municipality of the task, as its coordinator reads it (empty for the coordinator's own). */
-  party: string;
-}
-
-/** A person who blocked the bot, told to the coordinators once. */
-export interface UnreachableNotice {
-  key: string;
-  coordinator: Pick<User, 'telegramId' | 'chatId' | 'language'>;
-  person: Pick<User, 'telegramId' | 'fullName'>;
-  party: string;
-}
-
-export type DeliveryOutcome = { status: 'sent'; messageId: number } | { status: 'failed'; reason: string; blocked?: boolean };
-
-export interface SentDoc {
-  _id: string;
-  taskId: string;
-  /** The territory whose roadmap the task is of: /reminders shows its coordinators what went out. */
-  ownerId?: string;
-  kind: NudgeKind | 'again' | 'notice';
-  slot: string;
-  recipient: number;
-  /** Who and what, as the coordinator reads it in /reminders. */
-  label?: string;
-  status: 'sending' | 'sent' | 'failed';
-  messageId?: number;
-  reason?: string;
-  at: Date;
-}
-
-const sentSchema = new Schema<SentDoc>(
-  { _id: String, taskId: String, ownerId: String, kind: String, slot: String, recipient: Number, label: String, status: String, messageId: Number, reason: String, at: Date },
-  { collection: 'nudges_sent', versionKey: false },
-);
-sentSchema.index({ taskId: 1 });
-sentSchema.index({ ownerId: 1 });
-
-interface SnoozeDoc {
-  _id: string;
-  taskId: string;
-  telegramId: number;
-  until: Date;
-}
-
-const snoozeSchema = new Schema<SnoozeDoc>({ _id: String, taskId: String, telegramId: Number, until: Date }, { collection: 'nudges_snoozed', versionKey: false });
-snoozeSchema.index({ taskId: 1 });
-
-export function sentLog(conn: Connection) {
-  const Sent = (conn.models.NudgeSent as Model<SentDoc>) ?? conn.model<SentDoc>('NudgeSent', sentSchema);
-  const Snooze = (conn.models.NudgeSnooze as Model<SnoozeDoc>) ?? conn.model<SnoozeDoc>('NudgeSnooze', snoozeSchema);
-  async function claimDoc(doc: SentDoc): Promise<boolean> {
-    try {
-      await Sent.create(doc);
-      return true;
-    } catch (err) {
-      if (isDuplicateKeyError(err)) return false;
-      throw err;
-    }
-  }
-  return {
-    ensureIndexes: () => Promise.all([Sent.syncIndexes(), Snooze.syncIndexes()]),
-    /** Claims a nudge before it is handed to delivery: false when it was already claimed (sent, or being sent). */
-    claim(nudge: Nudge, at: Date): Promise<boolean> {
-      const label = [nudge.recipient.fullName ?? String(nudge.recipient.telegramId), nudge.party, `${nudge.item.number.replace(/\.$/, '')} ${nudge.item.name}`.slice(0, 120)].filter(Boolean).join(' · ');
-      return claimDoc({ _id: nudge.key, taskId: nudge.task.id, ownerId: nudge.roadmap.owner.id, kind: nudge.kind, slot: nudge.slot, recipient: nudge.recipient.telegramId, label, status: 'sending', at });
-    },
-    /** What went out for a territory's roadmaps, newest first. */
-    async ofOwner(ownerId: string, limit = 30): Promise<SentDoc[]> {
-      return Sent.find({ ownerId, kind: { $ne: 'notice' } }).sort({ at: -1 }).limit(limit).lean<SentDoc[]>();
-    },
-    /** «Напомнить завтра»: one person's nudges of one task wait until `until`, then one reminder comes. */
-    async snooze(taskId: string, telegramId: number, until: Date): Promise<void> {
-      await Snooze.updateOne({ _id: `${taskId}|${telegramId}` }, { $set: { taskId, telegramId, until } }, { upsert: true });
-    },
-    async snoozesOf(taskId: string): Promise<SnoozeDoc[]> {
-      return Snooze.find({ taskId }).lean<SnoozeDoc[]>();
-    },
-    /** Every snooze (a handful at a time: one per «Напомнить завтра» not yet due), by task. */
-    async allSnoozes(): Promise<Map<string, SnoozeDoc[]>> {
-      const map = new Map<string, SnoozeDoc[]>();
-      for (const z of await Snooze.find({}).lean<SnoozeDoc[]>()) map.set(z.taskId, [...(map.get(z.taskId) ?? []), z]);
-      return map;
-    },
-    async unsnooze(taskId: string, telegramId: number): Promise<void> {
-      await Snooze.deleteOne({ _id: `${taskId}|${telegramId}` });
-    },
-    /** The same for another message of the sweep (a notice to a coordinator). */
-    claimKey(key: string, taskId: string, recipient: number, at: Date): Promise<boolean> {
-      return claimDoc({ _id: key, taskId, kind: 'notice', slot: at.toISOString().slice(0, 10), recipient, status: 'sending', at });
-    },
-    async record(key: string, outcome: DeliveryOutcome): Promise<void> {
-      await Sent.updateOne({ _id: key }, { $set: outcome.status === 'sent' ? { status: 'sent', messageId: outcome.messageId } : { status: 'failed', reason: outcome.reason } });
-    },
-    async has(key: string): Promise<boolean> {
-      return (await Sent.countDocuments({ _id: key })) > 0;
-    },
-    async ofTask(taskId: string): Promise<SentDoc[]> {
-      return Sent.find({ taskId }).sort({ at: 1 }).lean<SentDoc[]>();
-    },
-  };
-}
-
-export type SentLog = ReturnType<typeof sentLog>;
+export { sentLog, type DeliveryOutcome, type Nudge, type OutboxMessage, type SentLog } from './outbox';
 
 export interface SweepDeps {
   services: Services;
   sent: SentLog;
-  /** Hands one nudge to Telegram (rate-limited); never throws. Not called in a dry run. */
-  deliver: (nudge: Nudge) => Promise<DeliveryOutcome>;
-  /** Tells a coordinator that someone of their territory blocked the bot; never throws. */
-  tell?: (notice: UnreachableNotice) => Promise<DeliveryOutcome>;
-  policy?: ReminderPolicy;
+  /** Hands one message to Telegram (rate-limited); never throws. Not called in a dry run. */
+  deliver: (message: OutboxMessage) => Promise<DeliveryOutcome>;
 }
 
 export interface SweepResult {
-  /** Tasks read from the index. */
+  /** Task documents read through the nudgeDay index. */
   examined: number;
-  nudges: (Nudge & { outcome?: DeliveryOutcome | 'already' })[];
+  /** Messages this sweep put in the outbox (in a dry run: would put). */
+  queued: number;
+  /** What was delivered by this call, with outcomes (in a dry run: what would be queued). */
+  nudges: (OutboxMessage & { outcome?: DeliveryOutcome })[];
+  /** Milliseconds per step, for the benchmark. */
+  ms: Record<string, number>;
 }
 
 /** How many days back a sweep looks for tasks whose nudge day has passed (a bot down for a while catches up). */
 const CATCH_UP_DAYS = 14;
+/** Names listed in one escalation; the rest are counted. */
+const ESCALATION_NAMES = 15;
+
+const utcDay = (at: Date) => at.toISOString().slice(0, 10);
+const recipientOf = (u: User): Recipient => ({ telegramId: u.telegramId, chatId: u.chatId, language: u.language, fullName: u.fullName });
+const isOpen = (t: Pick<Task, 'status'>) => t.status === 'open' || t.status === 'returned';
+const scopeOfTask = (t: Task): Scope => (t.municipalityId ? { level: 'municipality', id: t.municipalityId } : { level: 'region', id: t.regionId });
+const itemRef = (i: RoadmapItem): Nudge['item'] => ({ id: i.id, number: i.number, name: i.name, documentKind: i.documentKind });
+const roadmapRef = (r: Roadmap): Nudge['roadmap'] => ({ id: r.id, title: r.title, owner: r.owner });
 
 /**
- * One round of reminders at `now`, a plain function of its dependencies. It reads the tasks whose next nudge day has
- * come (by equality on an index, a day at a time), works out for each the latest nudge that is due (an earlier one
- * missed while the bot was down is not worth sending any more; a task done meanwhile gets none) and the escalation
- * to the coordinators, claims each in the sent-log under a unique key before delivery (so two sweeps at once, a crash
- * or a restart never send it twice), delivers it and records the outcome, then sets the task's next nudge day.
+ * One round of reminders at `now`, a plain function of its dependencies:
+ *  1. reads the tasks whose next nudge day has come (by equality on an index, a day at a time over a catch-up
+ *     window), and for each works out the latest nudge that is due under its roadmap's policy (an earlier one
+ *     missed while the bot was down is not worth sending; a task done meanwhile gets none) and its escalation;
+ *  2. looks up the people of all those parties at once, and the coordinators' weekly digests;
+ *  3. records every message in the sent-log (the outbox) under a unique key before anything is sent, so two sweeps
+ *     at once, a crash or a restart never send one twice; escalations of one item are grouped per coordinator;
+ *  4. sets each task's next nudge day, and
+ *  5. delivers what is queued (also what a sweep that died left behind), each message taken by one deliverer.
+ * Outside working hours in a task's zone, what is due there waits for the next working slot.
  */
-export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: boolean } = {}): Promise<SweepResult> {
+export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: boolean; deliver?: boolean } = {}): Promise<SweepResult> {
   const { services } = deps;
-  const policy = deps.policy ?? DEFAULT_POLICY;
-  const today = now.toISOString().slice(0, 10);
-  const result: SweepResult = { examined: 0, nudges: [] };
-  const zones = new Map<string, string>();
-  const roadmaps = new Map<string, Roadmap | null>();
-  const people = new Map<string, User[]>();
-  let allSnoozes: Map<string, SnoozeDoc[]> | undefined;
-
-  const zoneOf = async (task: Task) => {
-    const scope = task.municipalityId ? { level: 'municipality' as const, id: task.municipalityId } : { level: 'region' as const, id: task.regionId };
-    if (!zones.has(scope.id)) zones.set(scope.id, (await services.territory.describeScope(scope))?.timezone ?? 'Europe/Moscow');
-    return zones.get(scope.id)!;
+  const ms: Record<string, number> = {};
+  let mark = performance.now();
+  const lap = (name: string) => {
+    const t = performance.now();
+    ms[name] = Math.round(t - mark);
+    mark = t;
   };
-  const usersIn = async (scopeId: string) => {
-    if (!people.has(scopeId)) people.set(scopeId, await services.people.usersIn(scopeId));
-    return people.get(scopeId)!;
-  };
-  const recipientsOf = async (task: Task, roadmap: Roadmap): Promise<User[]> => (await usersIn(partyScopeId(task, roadmap))).filter((u) => answersFor(u, task));
+  const today = utcDay(now);
 
+  // 1. The tasks to look at, with their items, roadmaps and zones.
+  const batches: { day: string; tasks: Task[] }[] = [];
   for (let back = CATCH_UP_DAYS; back >= 0; back--) {
-    const tasks = await services.roadmap.tasksToNudge(addDays(today, -back));
-    if (tasks.length === 0) continue;
-    // Next nudge days are written for the whole day's batch at once.
-    const nextDays = new Map<string, string | null>();
-    result.examined += tasks.length;
-    const items = await services.roadmap.itemsOfTasks(tasks);
-    for (const task of tasks) {
-      const item = items.get(task.itemId);
-      if (!roadmaps.has(task.roadmapId)) roadmaps.set(task.roadmapId, await services.roadmap.getRoadmap(task.roadmapId));
-      const roadmap = roadmaps.get(task.roadmapId);
-      if (!item || !roadmap || !task.due || (task.status !== 'open' && task.status !== 'returned')) {
-        nextDays.set(task.id, null);
-        continue;
-      }
-      const zone = await zoneOf(task);
-      const { party, escalation } = dueNow(task.due, zone, policy, now);
-      // Outside working hours there (a catch-up in the evening, a weekend), what is due waits for the next slot;
-      // when nothing is due yet, the task is looked at again on its next planned day.
-      const slot = nextWorkingSlot(now, zone);
-      if (slot.getTime() !== now.getTime()) {
-        const next = party || escalation ? slot : nextNudgeAt(task.due, zone, policy, now);
-        nextDays.set(task.id, next ? next.toISOString().slice(0, 10) : null);
-        continue;
-      }
-      const wanted: { planned: NonNullable<typeof party>; to: User[] }[] = [];
-      if (party) wanted.push({ planned: party, to: await recipientsOf(task, roadmap) });
-      if (escalation && task.target.level !== 'coordinator') {
-        wanted.push({ planned: escalation, to: (await usersIn(roadmap.owner.id)).filter((u) => u.role === 'coordinator') });
-      }
-      const partyText = await partyName(services.territory, task);
-      // «Напомнить завтра»: while a snooze runs its person gets nothing of this task; when it ends, one reminder.
-      const snoozes = (allSnoozes ??= await deps.sent.allSnoozes()).get(task.id) ?? [];
-      const snoozed = new Set(snoozes.filter((z) => z.until.getTime() > now.getTime()).map((z) => z.telegramId));
-      const woken = snoozes.filter((z) => z.until.getTime() <= now.getTime());
-      if (party && woken.length > 0) {
-        const to = (await recipientsOf(task, roadmap)).filter((u) => woken.some((z) => z.telegramId === u.telegramId));
-        wanted.unshift({ planned: { ...party, kind: 'again' as NudgeKind, slot: localDay(now, zone) }, to });
-        for (const z of woken) if (!options.dryRun) await deps.sent.unsnooze(task.id, z.telegramId);
-      }
-      for (const { planned, to } of wanted) {
-        for (const recipient of to.filter((u) => !u.unreachableAt && (planned.kind === 'escalation' || !snoozed.has(u.telegramId)))) {
-          const nudge: Nudge = { key: `${task.id}|${planned.kind}|${planned.slot}|${recipient.telegramId}`, kind: planned.kind, slot: planned.slot, days: planned.days, recipient, task, item, roadmap, party: partyText };
-          if (options.dryRun) {
-            if (!(await deps.sent.has(nudge.key))) result.nudges.push(nudge);
-            continue;
-          }
-          if (!(await deps.sent.claim(nudge, now))) continue;
-          const outcome = await deps.deliver(nudge);
-          await deps.sent.record(nudge.key, outcome);
-          result.nudges.push({ ...nudge, outcome });
-          if (outcome.status === 'failed' && outcome.blocked) {
-            // 403: they blocked the bot. Skip them from now on and tell their territory's coordinators, once.
-            await services.people.markUnreachable(recipient.telegramId);
-            recipient.unreachableAt = now;
-            for (const coordinator of (await usersIn(roadmap.owner.id)).filter((u) => u.role === 'coordinator' && u.telegramId !== recipient.telegramId)) {
-              const notice: UnreachableNotice = { key: `unreachable|${recipient.telegramId}|${now.toISOString().slice(0, 10)}|${coordinator.telegramId}`, coordinator, person: recipient, party: partyText };
-              if (deps.tell && (await deps.sent.claimKey(notice.key, task.id, coordinator.telegramId, now))) await deps.sent.record(notice.key, await deps.tell(notice));
-            }
-          }
-        }
-      }
-      const planned = nextNudgeAt(task.due, zone, policy, now);
-      const wake = snoozes.filter((z) => z.until.getTime() > now.getTime()).map((z) => z.until.getTime());
-      const next = Math.min(planned?.getTime() ?? Infinity, ...wake);
-      nextDays.set(task.id, Number.isFinite(next) ? new Date(next).toISOString().slice(0, 10) : null);
-    }
-    if (!options.dryRun) await services.roadmap.setNudgeDays(nextDays);
+    const day = addDays(today, -back);
+    const tasks = await services.roadmap.tasksToNudge(day);
+    if (tasks.length > 0) batches.push({ day, tasks });
   }
+  const all = batches.flatMap((b) => b.tasks);
+  const items = await services.roadmap.itemsOfTasks(all);
+  const roadmaps = new Map<string, Roadmap | null>();
+  for (const id of new Set(all.map((t) => t.roadmapId))) roadmaps.set(id, await services.roadmap.getRoadmap(id));
+  const zones = new Map<string, string>();
+  for (const t of all) {
+    const scope = scopeOfTask(t);
+    if (!zones.has(scope.id)) zones.set(scope.id, (await services.territory.describeScope(scope))?.timezone ?? 'Europe/Moscow');
+  }
+  const snoozes: Awaited<ReturnType<SentLog['allSnoozes']>> = all.length > 0 ? await deps.sent.allSnoozes() : new Map();
+  lap('select');
+
+  interface Plan {
+    task: Task;
+    item: RoadmapItem;
+    roadmap: Roadmap;
+    party: PlannedNudge | null;
+    escalation: PlannedNudge | null;
+    woken: number[];
+    snoozed: Set<number>;
+  }
+  const plans: Plan[] = [];
+  const nextDays = new Map<string, string | null>();
+  for (const task of all) {
+    const item = items.get(task.itemId);
+    const roadmap = roadmaps.get(task.roadmapId);
+    if (!item || !roadmap || !task.due || !isOpen(task)) {
+      nextDays.set(task.id, null);
+      continue;
+    }
+    const zone = zones.get(scopeOfTask(task).id)!;
+    const policy = policyOf(roadmap.policy);
+    const { party, escalation } = dueNow(task.due, zone, policy, now);
+    const slot = nextWorkingSlot(now, zone);
+    if (slot.getTime() !== now.getTime()) {
+      // Night, a weekend or a holiday there: what is due waits for the next slot; otherwise the next planned day.
+      const next = party || escalation ? slot : nextNudgeAt(task.due, zone, policy, now);
+      nextDays.set(task.id, next ? utcDay(next) : null);
+      continue;
+    }
+    const ofTask = snoozes.get(task.id) ?? [];
+    const running = ofTask.filter((z) => z.until.getTime() > now.getTime());
+    plans.push({
+      task,
+      item,
+      roadmap,
+      party,
+      escalation: task.target.level === 'coordinator' ? null : escalation,
+      woken: ofTask.filter((z) => z.until.getTime() <= now.getTime()).map((z) => z.telegramId),
+      snoozed: new Set(running.map((z) => z.telegramId)),
+    });
+    const planned = nextNudgeAt(task.due, zone, policy, now);
+    const next = Math.min(planned?.getTime() ?? Infinity, ...running.map((z) => z.until.getTime()));
+    nextDays.set(task.id, Number.isFinite(next) ? utcDay(new Date(next)) : null);
+  }
+
+  // 2. The people of every party and owner concerned, in one query.
+  const scopeIds = new Set<string>();
+  for (const p of plans) {
+    if (p.party || p.woken.length > 0) scopeIds.add(partyScopeId(p.task, p.roadmap));
+    if (p.escalation) scopeIds.add(p.roadmap.owner.id);
+  }
+  const people = new Map<string, User[]>();
+  for (const u of await services.people.usersInScopes([...scopeIds])) if (u.scope) people.set(u.scope.id, [...(people.get(u.scope.id) ?? []), u]);
+  const coordinatorsOf = (scopeId: string) => (people.get(scopeId) ?? []).filter((u) => u.role === 'coordinator' && !u.unreachableAt);
+  lap('people');
+
+  const messages: OutboxMessage[] = [];
+  const escalations: { plan: Plan; to: User }[] = [];
+  for (const p of plans) {
+    const party = (people.get(partyScopeId(p.task, p.roadmap)) ?? []).filter((u) => answersFor(u, p.task) && !u.unreachableAt);
+    const nudge = (planned: PlannedNudge, kind: Nudge['kind'], slot: string, to: User): Nudge => ({
+      key: `${p.task.id}|${kind}|${slot}|${to.telegramId}`,
+      kind,
+      slot,
+      days: planned.days,
+      recipient: recipientOf(to),
+      task: { id: p.task.id, due: p.task.due, target: p.task.target },
+      item: itemRef(p.item),
+      roadmap: roadmapRef(p.roadmap),
+      party: '',
+    });
+    if (p.party) {
+      const zone = zones.get(scopeOfTask(p.task).id)!;
+      // «Напомнить завтра» ran out: one reminder to whoever asked for it.
+      for (const u of party.filter((u) => p.woken.includes(u.telegramId))) messages.push(nudge(p.party, 'again', localParts(now, zone).day, u));
+      for (const u of party.filter((u) => !p.snoozed.has(u.telegramId) && !p.woken.includes(u.telegramId))) messages.push(nudge(p.party, p.party.kind as Nudge['kind'], p.party.slot, u));
+    }
+    if (p.escalation) for (const to of coordinatorsOf(p.roadmap.owner.id)) escalations.push({ plan: p, to });
+  }
+
+  // Weekly digests of the coordinators whose Monday 09:00 has come.
+  messages.push(...(await digests(deps, now)));
+  lap('plan');
+
+  if (options.dryRun) {
+    const escalationLines = escalations.map(({ plan, to }) => escalationOf([plan], to, plan.escalation!));
+    const known = await deps.sent.known([...messages.map((m) => m.key), ...escalations.map((e) => escalationKey(e.plan, e.to))]);
+    const fresh = [...messages.filter((m) => !known.has(m.key)), ...escalationLines.filter((_, i) => !known.has(escalationKey(escalations[i]!.plan, escalations[i]!.to)))];
+    await nameParties(services, fresh);
+    return { examined: all.length, queued: fresh.length, nudges: fresh, ms };
+  }
+
+  // 3. Into the outbox: each message once, whoever else is sweeping.
+  const queued = await deps.sent.enqueue(messages, now);
+  const claimed = await deps.sent.claimGrouped(
+    escalations.map(({ plan, to }) => ({ key: escalationKey(plan, to), taskId: plan.task.id, ownerId: plan.roadmap.owner.id, slot: plan.escalation!.slot, recipient: to.telegramId })),
+    now,
+  );
+  const groups = new Map<string, { plans: Plan[]; to: User }>();
+  for (const e of escalations.filter((e) => claimed.has(escalationKey(e.plan, e.to)))) {
+    const key = `${e.to.telegramId}|${e.plan.item.id}|${e.plan.task.due}|${e.plan.escalation!.slot}`;
+    groups.set(key, { plans: [...(groups.get(key)?.plans ?? []), e.plan], to: e.to });
+  }
+  const grouped = [...groups.values()].map((g) => escalationOf(g.plans, g.to, g.plans[0]!.escalation!));
+  await nameEscalations(services, grouped);
+  queued.push(...(await deps.sent.enqueue(grouped, now)));
+  lap('queue');
+
+  // 4. When each task is looked at next.
+  for (const b of batches) await services.roadmap.setNudgeDays(b.day, b.tasks, nextDays);
+  for (const p of plans) for (const telegramId of p.woken) await deps.sent.unsnooze(p.task.id, telegramId);
+  lap('next');
+
+  // 5. Delivery.
+  const delivered = options.deliver === false ? [] : await drain(deps, now);
+  lap('deliver');
+  return { examined: all.length, queued: queued.length, nudges: delivered, ms };
+}
+
+function escalationKey(plan: { task: Task; escalation: PlannedNudge | null }, to: User): string {
+  return `${plan.task.id}|escalation|${plan.escalation!.slot}|${to.telegramId}`;
+}
+
+function escalationOf(plans: { task: Task; item: RoadmapItem; roadmap: Roadmap }[], to: User, planned: PlannedNudge): Escalation {
+  const sorted = [...plans].sort((a, b) => a.task.id.localeCompare(b.task.id));
+  const taskIds = sorted.map((p) => p.task.id);
+  const hash = createHash('sha1').update(`${to.telegramId}|${planned.slot}|${taskIds.join(',')}`).digest('hex').slice(0, 20);
+  const first = plans[0]!;
+  return { key: `esc|${hash}`, kind: 'escalation', slot: planned.slot, days: planned.days, recipient: recipientOf(to), item: itemRef(first.item), roadmap: roadmapRef(first.roadmap), due: first.task.due!, taskIds, targets: sorted.map((p) => p.task.target.id), parties: [] };
+}
+
+/** The names of the first schools (or municipalities) of each escalation, in one query. */
+async function nameEscalations(services: Services, groups: Escalation[]): Promise<void> {
+  const ids = groups.flatMap((g) => g.targets.slice(0, ESCALATION_NAMES));
+  const names = await services.territory.organizationNames(ids);
+  for (const id of ids.filter((id) => !names.has(id))) names.set(id, (await services.territory.describeScope({ level: 'municipality', id }))?.municipality?.name ?? '—');
+  for (const g of groups) g.parties = g.targets.slice(0, ESCALATION_NAMES).map((id) => names.get(id) ?? '—');
+}
+
+/** Names of the parties of messages a person reads (the CLI's dry run). */
+async function nameParties(services: Services, messages: OutboxMessage[]): Promise<void> {
+  for (const m of messages) {
+    if (isNudge(m)) m.party = await partyName(services.territory, m.task);
+  }
+  await nameEscalations(services, messages.filter((m): m is Escalation => m.kind === 'escalation'));
+}
+
+/** Digests known to be queued already, per sent-log (a process asks the database once per coordinator and week). */
+const digestsDone = new WeakMap<SentLog, Set<string>>();
+
+async function digests(deps: SweepDeps, now: Date): Promise<OutboxMessage[]> {
+  const done = digestsDone.get(deps.sent) ?? new Set<string>();
+  digestsDone.set(deps.sent, done);
+  const out: OutboxMessage[] = [];
+  for (const c of await deps.services.people.coordinators()) {
+    if (!c.scope || c.scope.level === 'organization' || c.unreachableAt) continue;
+    const zone = (await deps.services.territory.describeScope(c.scope))?.timezone ?? 'Europe/Moscow';
+    if (nextWorkingSlot(now, zone).getTime() !== now.getTime()) continue;
+    const week = digestDue(now, zone);
+    if (!week) continue;
+    const key = `digest|${week}|${c.telegramId}`;
+    if (done.has(key)) continue;
+    if ((await deps.sent.known([key])).size > 0) {
+      done.add(key);
+      continue;
+    }
+    const digest = await buildDigest(deps.services, c.scope, recipientOf(c), localParts(now, zone).day);
+    if (digest) out.push(digest);
+    else done.add(key);
+  }
+  return out;
+}
+
+/**
+ * Delivers what waits in the outbox, oldest first: each message is taken by one deliverer (two instances share the
+ * work), a task nudge whose task was done meanwhile is skipped, and the outcome is recorded. A 403 marks the person
+ * unreachable and queues a notice to their territory's coordinators, once a day.
+ */
+export async function drain(deps: SweepDeps, now: Date): Promise<(OutboxMessage & { outcome: DeliveryOutcome })[]> {
+  const { services } = deps;
+  const out: (OutboxMessage & { outcome: DeliveryOutcome })[] = [];
+  for (;;) {
+    const batch = await deps.sent.queued(100);
+    if (batch.length === 0) break;
+    let taken = 0;
+    // A few at a time: the pacer keeps Telegram's limits, and the database work of one overlaps another's wait.
+    // Delivery never throws; if something else does (the database went away), no worker takes another message
+    // and what is left stays queued for the next sweep.
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (next < batch.length && !failed) {
+        const doc = batch[next++]!;
+        if (!doc.payload || !(await deps.sent.take(doc._id))) continue;
+        taken++;
+        const message = JSON.parse(doc.payload) as OutboxMessage;
+        let outcome: DeliveryOutcome;
+        if (isNudge(message)) {
+          const task = await services.roadmap.getTask(message.task.id);
+          outcome = task && isOpen(task) ? await deps.deliver(message) : { status: 'skipped', reason: 'task no longer open' };
+        } else {
+          outcome = await deps.deliver(message);
+        }
+        await deps.sent.record(doc._id, outcome);
+        out.push({ ...message, outcome });
+        if (outcome.status === 'failed' && outcome.blocked) await blocked(deps, message, now);
+      }
+    };
+    const settled = await Promise.allSettled(Array.from({ length: 4 }, () => worker().catch((err: unknown) => ((failed = true), Promise.reject(err)))));
+    const error = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (error) throw error.reason;
+    if (taken === 0) break;
+  }
+  return out;
+}
+
+async function blocked(deps: SweepDeps, message: OutboxMessage, now: Date): Promise<void> {
+  const { services } = deps;
+  await services.people.markUnreachable(message.recipient.telegramId);
+  if (!isNudge(message)) return;
+  const party = await partyName(services.territory, message.task);
+  const notices: Notice[] = (await services.people.usersIn(message.roadmap.owner.id))
+    .filter((u) => u.role === 'coordinator' && !u.unreachableAt && u.telegramId !== message.recipient.telegramId)
+    .map((c) => ({ key: `unreachable|${message.recipient.telegramId}|${utcDay(now)}|${c.telegramId}`, kind: 'notice', recipient: recipientOf(c), person: { telegramId: message.recipient.telegramId, fullName: message.recipient.fullName }, party }));
+  await deps.sent.enqueue(notices, now);
+}
+
+/**
+ * «Напомнить ещё раз» under an escalation: the schools of the group whose tasks are still open get a nudge now (at
+ * most one a day each), queued and delivered like any other. Returns how many tasks were nudged and how many were
+ * done meanwhile or have nobody in the bot.
+ */
+export async function pushGroup(deps: Pick<SweepDeps, 'services' | 'sent'>, now: Date, ownerId: string, groupKey: string): Promise<{ nudged: number; done: number; nobody: number } | null> {
+  const { services } = deps;
+  const group = await deps.sent.get(groupKey);
+  if (!group || group.kind !== 'escalation' || group.ownerId !== ownerId || !group.taskIds) return null;
+  const result = { nudged: 0, done: 0, nobody: 0 };
+  const messages: Nudge[] = [];
+  for (const taskId of group.taskIds) {
+    const task = await services.roadmap.getTask(taskId);
+    const roadmap = task ? await services.roadmap.getRoadmap(task.roadmapId) : null;
+    const item = task && roadmap ? (await services.roadmap.itemsOfTasks([task])).get(task.itemId) : undefined;
+    if (!task || !roadmap || !item || roadmap.owner.id !== ownerId || !task.due || !isOpen(task)) {
+      result.done++;
+      continue;
+    }
+    const to = (await services.people.usersIn(partyScopeId(task, roadmap))).filter((u) => answersFor(u, task) && !u.unreachableAt);
+    if (to.length === 0) {
+      result.nobody++;
+      continue;
+    }
+    result.nudged++;
+    const days = Math.round((Date.parse(`${task.due}T00:00:00Z`) - Date.parse(`${localParts(now, (await services.territory.describeScope(scopeOfTask(task)))?.timezone ?? 'Europe/Moscow').day}T00:00:00Z`)) / 86_400_000);
+    for (const u of to) {
+      messages.push({ key: `${task.id}|pushed|${utcDay(now)}|${u.telegramId}`, kind: 'pushed', slot: utcDay(now), days, recipient: recipientOf(u), task: { id: task.id, due: task.due, target: task.target }, item: itemRef(item), roadmap: roadmapRef(roadmap), party: '' });
+    }
+  }
+  await deps.sent.enqueue(messages, now);
   return result;
 }

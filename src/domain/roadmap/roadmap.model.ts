@@ -108,9 +108,9 @@ const taskSchema = new Schema<TaskDoc>(
 );
 taskSchema.index({ key: 1 }, { unique: true });
 taskSchema.index({ 'target.id': 1 });
-taskSchema.index({ roadmapId: 1 });
 taskSchema.index({ nudgeDay: 1 });
 taskSchema.index({ itemId: 1, due: 1 });
+taskSchema.index({ roadmapId: 1, due: 1 });
 
 export interface RoadmapModels {
   Roadmap: Model<RoadmapDoc>;

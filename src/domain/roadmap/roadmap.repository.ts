@@ -204,10 +204,34 @@ export function createRoadmapRepository(conn: Connection) {
       return (await Task.find({ nudgeDay: day }).lean<TaskDoc[]>()).map(toTask);
     },
 
-    /** Sets the next nudge day of many tasks in one round trip. */
-    async setNudgeDays(days: Map<string, string | null>): Promise<void> {
-      const ops = [...days].map(([id, day]) => ({ updateOne: { filter: { _id: oid(id) }, update: day ? { $set: { nudgeDay: day } } : { $unset: { nudgeDay: 1 as const } } } }));
+    /**
+     * Sets the next nudge day of the tasks a sweep read for one nudge day. Tasks of one item, due day, municipality
+     * and status that all get the same next day (nearly all of them) are moved by one updateMany on those fields;
+     * the rest one by one. FerretDB runs every update of a bulk write as its own statement, so this is what keeps a
+     * day with thousands of tasks fast there.
+     */
+    async setNudgeDays(day: string, tasks: Pick<Task, 'id' | 'itemId' | 'due' | 'municipalityId' | 'status'>[], next: Map<string, string | null>): Promise<void> {
+      const groups = new Map<string, { filter: Record<string, unknown>; ids: string[]; days: Set<string | null> }>();
+      for (const t of tasks) {
+        const key = `${t.itemId}|${t.due}|${t.municipalityId ?? ''}|${t.status}`;
+        const g = groups.get(key) ?? { filter: { nudgeDay: day, itemId: oid(t.itemId), due: t.due, municipalityId: t.municipalityId ? oid(t.municipalityId) : { $exists: false }, status: t.status }, ids: [], days: new Set() };
+        g.ids.push(t.id);
+        g.days.add(next.get(t.id) ?? null);
+        groups.set(key, g);
+      }
+      const set = (d: string | null) => (d ? { $set: { nudgeDay: d } } : { $unset: { nudgeDay: 1 as const } });
+      const ops: Parameters<typeof Task.bulkWrite>[0] = [];
+      for (const g of groups.values()) {
+        if (g.days.size === 1) ops.push({ updateMany: { filter: g.filter, update: set([...g.days][0]!) } });
+        else for (const id of g.ids) ops.push({ updateOne: { filter: { _id: oid(id) }, update: set(next.get(id) ?? null) } });
+      }
       for (let i = 0; i < ops.length; i += 1000) await Task.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+    },
+
+    /** A roadmap's tasks still to be done that are due by `day` (the weekly digest). */
+    async openTasksDueBy(roadmapId: string, day: string): Promise<Task[]> {
+      const docs = await Task.find({ roadmapId: oid(roadmapId), due: { $lte: day }, status: { $in: ['open', 'returned'] } }).lean<TaskDoc[]>();
+      return docs.map(toTask);
     },
 
     /** Stores a roadmap's reminder policy (null: back to the default). */

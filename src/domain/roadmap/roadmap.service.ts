@@ -172,6 +172,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
     tasksToNudge: repo.tasksToNudge,
     setNudgeDay: repo.setNudgeDay,
     setNudgeDays: repo.setNudgeDays,
+    openTasksDueBy: repo.openTasksDueBy,
     getTask: repo.getTask,
     getRoadmap: repo.getRoadmap,
     itemsOfTasks: repo.itemsOfTasks,

@@ -133,6 +133,17 @@ export function createTerritoryRepository(conn: Connection) {
       return d ? toMunicipality(d) : null;
     },
 
+    /** Short names of many organizations in one query (ids that are not organizations are left out). */
+    async organizationNames(ids: string[]): Promise<Map<string, string>> {
+      const names = new Map<string, string>();
+      const valid = [...new Set(ids)].filter((id) => Types.ObjectId.isValid(id));
+      for (let i = 0; i < valid.length; i += 1000) {
+        const docs = await OrganizationModel.find({ _id: { $in: valid.slice(i, i + 1000).map((id) => new Types.ObjectId(id)) } }, { shortName: 1 }).lean<{ _id: Types.ObjectId; shortName: string }[]>();
+        for (const d of docs) names.set(String(d._id), d.shortName);
+      }
+      return names;
+    },
+
     async getOrganization(id: string): Promise<Organization | null> {
       if (!isId(id)) return null;
       const d = await OrganizationModel.findById(id).lean<OrganizationDoc>();

@@ -128,6 +128,7 @@ export function createTerritoryService(repo: TerritoryRepository, options: Terri
       return repo.listOrganizations(scope.level === 'municipality' ? { municipalityId: scope.id } : { regionId: scope.id });
     },
 
+    organizationNames: repo.organizationNames,
     listOrganizations: repo.listOrganizations,
     listMunicipalities: repo.listMunicipalities,
     listRegions: repo.listRegions,
