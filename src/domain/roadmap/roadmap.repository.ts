@@ -225,7 +225,9 @@ export function createRoadmapRepository(conn: Connection) {
         if (g.days.size === 1) ops.push({ updateMany: { filter: g.filter, update: set([...g.days][0]!) } });
         else for (const id of g.ids) ops.push({ updateOne: { filter: { _id: oid(id) }, update: set(next.get(id) ?? null) } });
       }
-      for (let i = 0; i < ops.length; i += 1000) await Task.bulkWrite(ops.slice(i, i + 1000), { ordered: false });
+      // In a few parallel bulk writes: FerretDB runs the operations of one bulk write one after another.
+      const lanes = Math.min(8, Math.ceil(ops.length / 50));
+      await Promise.all(Array.from({ length: lanes }, (_, lane) => ops.filter((_, i) => i % lanes === lane)).map((part) => (part.length ? Task.bulkWrite(part, { ordered: false }) : null)));
     },
 
     /** A roadmap's tasks still to be done that are due by `day` (the weekly digest). */
