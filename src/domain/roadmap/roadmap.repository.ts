@@ -205,27 +205,13 @@ export function createRoadmapRepository(conn: Connection) {
     },
 
     /**
-     * Sets the next nudge day of the tasks a sweep read for one nudge day. Tasks of one item, due day, municipality
-     * and status that all get the same next day (nearly all of them) are moved by one updateMany on those fields;
-     * the rest one by one. FerretDB runs every update of a bulk write as its own statement, so this is what keeps a
-     * day with thousands of tasks fast there.
+     * Sets the next nudge day of the tasks a sweep read for one nudge day, by _id in a few parallel bulk writes.
+     * (An updateMany per item, due day and municipality was tried: FerretDB scans the collection for each of them.)
      */
-    async setNudgeDays(day: string, tasks: Pick<Task, 'id' | 'itemId' | 'due' | 'municipalityId' | 'status'>[], next: Map<string, string | null>): Promise<void> {
-      const groups = new Map<string, { filter: Record<string, unknown>; ids: string[]; days: Set<string | null> }>();
-      for (const t of tasks) {
-        const key = `${t.itemId}|${t.due}|${t.municipalityId ?? ''}|${t.status}`;
-        const g = groups.get(key) ?? { filter: { nudgeDay: day, itemId: oid(t.itemId), due: t.due, municipalityId: t.municipalityId ? oid(t.municipalityId) : { $exists: false }, status: t.status }, ids: [], days: new Set() };
-        g.ids.push(t.id);
-        g.days.add(next.get(t.id) ?? null);
-        groups.set(key, g);
-      }
+    async setNudgeDays(_day: string, tasks: Pick<Task, 'id'>[], next: Map<string, string | null>): Promise<void> {
       const set = (d: string | null) => (d ? { $set: { nudgeDay: d } } : { $unset: { nudgeDay: 1 as const } });
-      const ops: Parameters<typeof Task.bulkWrite>[0] = [];
-      for (const g of groups.values()) {
-        if (g.days.size === 1) ops.push({ updateMany: { filter: g.filter, update: set([...g.days][0]!) } });
-        else for (const id of g.ids) ops.push({ updateOne: { filter: { _id: oid(id) }, update: set(next.get(id) ?? null) } });
-      }
-      // In a few parallel bulk writes: FerretDB runs the operations of one bulk write one after another.
+      const ops = tasks.map((t) => ({ updateOne: { filter: { _id: oid(t.id) }, update: set(next.get(t.id) ?? null) } }));
+      // FerretDB runs the operations of one bulk write one after another.
       const lanes = Math.min(8, Math.ceil(ops.length / 50));
       await Promise.all(Array.from({ length: lanes }, (_, lane) => ops.filter((_, i) => i % lanes === lane)).map((part) => (part.length ? Task.bulkWrite(part, { ordered: false }) : null)));
     },
