@@ -83,8 +83,8 @@ export interface SentDoc {
   kind: OutboxMessage['kind'];
   slot: string;
   recipient: number;
-  /** 'queued' in the outbox → 'sending' (taken by one deliverer) → 'sent' | 'failed' | 'skipped' (task done
-   *  meanwhile); 'grouped': one task's escalation, claimed and sent as part of one escalation message. */
+  /** 'queued' in the outbox (taken by one deliverer: a unique insert in nudges_taken) → 'sent' | 'failed' |
+   *  'skipped' (task done meanwhile); 'sending': taken by someone who died while handing it over (not resent); 'grouped': one task's escalation, claimed and sent as part of one escalation message. */
   status: 'queued' | 'sending' | 'sent' | 'failed' | 'skipped' | 'grouped';
   /** The message as JSON, for the deliverer (absent once delivered). */
   payload?: string;
@@ -146,7 +146,7 @@ function entryOf(message: OutboxMessage, at: Date): Omit<SentDoc, 'status' | 'pa
 
 /**
  * The sent-log, which is also the outbox. A message is recorded under its unique key before anything is sent
- * ('queued'); whoever delivers it first moves it to 'sending', so two sweeps, two instances or a restart never send
+ * ('queued'); whoever takes it first (a unique insert) delivers it, so two sweeps, two instances or a restart never send
  * it twice, and a message queued by a sweep that died is delivered by the next one.
  */
 export function sentLog(conn: Connection) {
@@ -196,12 +196,13 @@ export function sentLog(conn: Connection) {
     async take(key: string): Promise<boolean> {
       try {
         await Taken.create({ _id: key, at: new Date() });
+        return true;
       } catch (err) {
-        if (isDuplicateKeyError(err)) return false;
-        throw err;
+        if (!isDuplicateKeyError(err)) throw err;
+        // Someone else has it (or had it and died while handing it over): it leaves the queue, not to be sent again.
+        await Sent.updateOne({ _id: key, status: 'queued' }, { $set: { status: 'sending' } });
+        return false;
       }
-      await Sent.updateOne({ _id: key }, { $set: { status: 'sending' } });
-      return true;
     },
 
     async record(key: string, outcome: DeliveryOutcome): Promise<void> {

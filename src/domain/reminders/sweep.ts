@@ -290,7 +290,7 @@ export async function drain(deps: SweepDeps, now: Date): Promise<(OutboxMessage 
         if (outcome.status === 'failed' && outcome.blocked) await blocked(deps, message, now);
       }
     };
-    const settled = await Promise.allSettled(Array.from({ length: 4 }, () => worker().catch((err: unknown) => ((failed = true), Promise.reject(err)))));
+    const settled = await Promise.allSettled(Array.from({ length: 8 }, () => worker().catch((err: unknown) => ((failed = true), Promise.reject(err)))));
     const error = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (error) throw error.reason;
     if (taken === 0) break;

@@ -205,15 +205,22 @@ export function createRoadmapRepository(conn: Connection) {
     },
 
     /**
-     * Sets the next nudge day of the tasks a sweep read for one nudge day, by _id in a few parallel bulk writes.
-     * (An updateMany per item, due day and municipality was tried: FerretDB scans the collection for each of them.)
+     * Sets the next nudge day of the tasks a sweep read for one nudge day: one updateMany per next day, on the old
+     * day (an index) and the tasks' ids. FerretDB on PostgreSQL makes each update of a bulk write its own transaction
+     * (about 50 ms each on this machine's disk) and scans the collection for filters it cannot use an index for;
+     * this way it reads only that day's tasks and commits once per next day.
      */
-    async setNudgeDays(_day: string, tasks: Pick<Task, 'id'>[], next: Map<string, string | null>): Promise<void> {
-      const set = (d: string | null) => (d ? { $set: { nudgeDay: d } } : { $unset: { nudgeDay: 1 as const } });
-      const ops = tasks.map((t) => ({ updateOne: { filter: { _id: oid(t.id) }, update: set(next.get(t.id) ?? null) } }));
-      // FerretDB runs the operations of one bulk write one after another.
-      const lanes = Math.min(8, Math.ceil(ops.length / 50));
-      await Promise.all(Array.from({ length: lanes }, (_, lane) => ops.filter((_, i) => i % lanes === lane)).map((part) => (part.length ? Task.bulkWrite(part, { ordered: false }) : null)));
+    async setNudgeDays(day: string, tasks: Pick<Task, 'id'>[], next: Map<string, string | null>): Promise<void> {
+      const byNext = new Map<string | null, string[]>();
+      for (const t of tasks) {
+        const d = next.get(t.id) ?? null;
+        byNext.set(d, [...(byNext.get(d) ?? []), t.id]);
+      }
+      for (const [d, ids] of byNext) {
+        for (let i = 0; i < ids.length; i += 1000) {
+          await Task.updateMany({ nudgeDay: day, _id: { $in: ids.slice(i, i + 1000).map(oid) } }, d ? { $set: { nudgeDay: d } } : { $unset: { nudgeDay: 1 } });
+        }
+      }
     },
 
     /** A roadmap's tasks still to be done that are due by `day` (the weekly digest). */
