@@ -13,12 +13,22 @@ export const SWEEP_SCHEDULE = '*/5 * * * *';
 export function startReminderJob(deps: SweepDeps, clock: Clock, logger: Logger): { stop: () => Promise<void>; kick: () => void } {
   let running: Promise<void> | null = null;
   let draining: Promise<void> | null = null;
-  // What a person queued in the bot (a coordinator's «Напомнить им сейчас») goes out at once, not at the next round.
+  let again = false;
+  const halt = { stopped: false };
+  // What a person queued in the bot (a coordinator's «Напомнить им сейчас») goes out at once, not at the next round;
+  // a kick during a delivery run makes it look at the queue once more when it ends.
   const kick = () => {
-    if (draining) return;
+    if (halt.stopped) return;
+    if (draining) {
+      again = true;
+      return;
+    }
     draining = (async () => {
       try {
-        await drain(deps, clock());
+        do {
+          again = false;
+          await drain(deps, clock(), halt);
+        } while (again && !halt.stopped);
       } catch (err) {
         logger.error({ err }, 'reminder delivery failed');
       } finally {
@@ -31,9 +41,12 @@ export function startReminderJob(deps: SweepDeps, clock: Clock, logger: Logger):
     running = (async () => {
       const started = Date.now();
       try {
-        const result = await sweep(deps, clock());
-        if (result.nudges.length > 0 || result.examined > 0) {
-          logger.info({ examined: result.examined, queued: result.queued, delivered: result.nudges.length, steps: result.ms, ms: Date.now() - started }, 'reminder sweep');
+        // The round plans and queues; delivery runs on its own (a big day takes Telegram's pace for many
+        // minutes), so the next rounds keep planning for the other time zones meanwhile.
+        const result = await sweep(deps, clock(), { deliver: false });
+        kick();
+        if (result.queued > 0 || result.examined > 0) {
+          logger.info({ examined: result.examined, queued: result.queued, steps: result.ms, ms: Date.now() - started }, 'reminder sweep');
         }
       } catch (err) {
         logger.error({ err }, 'reminder sweep failed');
@@ -46,6 +59,8 @@ export function startReminderJob(deps: SweepDeps, clock: Clock, logger: Logger):
   return {
     kick,
     async stop() {
+      // What is queued and not yet taken stays queued for the next start; the messages in hand are finished.
+      halt.stopped = true;
       await task.stop();
       await running;
       await draining;

@@ -2,6 +2,8 @@ import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build
 import { isNudge } from '../../src/domain/reminders/outbox';
 import { sentLog, sweep, type OutboxMessage, type SweepDeps } from '../../src/domain/reminders/sweep';
 import { atLocal } from '../../src/domain/reminders/working-time';
+import { startReminderJob } from '../../src/jobs/reminders';
+import { silentLogger } from '../../src/logger';
 import { openTestDb, seedTerritory, testClock } from '../helpers/services';
 
 /** A coordinator's own policy (/settings) decides when a roadmap's tasks are nudged and escalated. */
@@ -57,5 +59,16 @@ describe('a roadmap with its own reminder policy', () => {
     expect(got().slice(1)).toEqual(['escalation → 603']);
     await sweep(deps, atLocal('2021-04-02', 9 * 60 + 5, ZONE)); // 2 days overdue: the school is nudged
     expect(got().slice(2)).toEqual(['overdue 2021-04-02 → 601']);
+  });
+
+  it('the running bot delivers what is queued from the bot at once (a kick), not at the next round', async () => {
+    const job = startReminderJob(deps, () => atLocal('2021-04-02', 11 * 60, ZONE), silentLogger);
+    const before = delivered.length;
+    await deps.sent.enqueue([{ key: 'test|notice', kind: 'notice', recipient: { telegramId: 603, chatId: 603, language: 'ru' }, person: { telegramId: 601, fullName: 'Человек 601' }, party: 'МБОУ СОШ № 1' }], new Date());
+    job.kick();
+    for (let i = 0; i < 100 && delivered.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    await job.stop();
+    expect(delivered.slice(before).map((m) => m.key)).toEqual(['test|notice']);
+    expect((await deps.sent.get('test|notice'))?.status).toBe('sent');
   });
 });

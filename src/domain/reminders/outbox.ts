@@ -114,7 +114,7 @@ const sentSchema = new Schema<SentDoc>(
 );
 sentSchema.index({ taskId: 1 });
 sentSchema.index({ ownerId: 1 });
-sentSchema.index({ status: 1 });
+sentSchema.index({ status: 1, at: 1 });
 
 interface SnoozeDoc {
   _id: string;

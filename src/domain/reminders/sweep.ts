@@ -260,11 +260,11 @@ async function digests(deps: SweepDeps, now: Date): Promise<OutboxMessage[]> {
  * work), a task nudge whose task was done meanwhile is skipped, and the outcome is recorded. A 403 marks the person
  * unreachable and queues a notice to their territory's coordinators, once a day.
  */
-export async function drain(deps: SweepDeps, now: Date): Promise<(OutboxMessage & { outcome: DeliveryOutcome })[]> {
+export async function drain(deps: SweepDeps, now: Date, halt: { stopped: boolean } = { stopped: false }): Promise<(OutboxMessage & { outcome: DeliveryOutcome })[]> {
   const { services } = deps;
   const out: (OutboxMessage & { outcome: DeliveryOutcome })[] = [];
   for (;;) {
-    const batch = await deps.sent.queued(100);
+    const batch = await deps.sent.queued(500);
     if (batch.length === 0) break;
     let taken = 0;
     // A few at a time: the pacer keeps Telegram's limits, and the database work of one overlaps another's wait.
@@ -273,7 +273,7 @@ export async function drain(deps: SweepDeps, now: Date): Promise<(OutboxMessage 
     let next = 0;
     let failed = false;
     const worker = async () => {
-      while (next < batch.length && !failed) {
+      while (next < batch.length && !failed && !halt.stopped) {
         const doc = batch[next++]!;
         if (!doc.payload || !(await deps.sent.take(doc._id))) continue;
         taken++;
@@ -293,7 +293,7 @@ export async function drain(deps: SweepDeps, now: Date): Promise<(OutboxMessage 
     const settled = await Promise.allSettled(Array.from({ length: 8 }, () => worker().catch((err: unknown) => ((failed = true), Promise.reject(err)))));
     const error = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (error) throw error.reason;
-    if (taken === 0) break;
+    if (taken === 0 || halt.stopped) break;
   }
   return out;
 }
@@ -320,21 +320,29 @@ export async function pushGroup(deps: Pick<SweepDeps, 'services' | 'sent'>, now:
   if (!group || group.kind !== 'escalation' || group.ownerId !== ownerId || !group.taskIds) return null;
   const result = { nudged: 0, done: 0, nobody: 0 };
   const messages: Nudge[] = [];
-  for (const taskId of group.taskIds) {
-    const task = await services.roadmap.getTask(taskId);
-    const roadmap = task ? await services.roadmap.getRoadmap(task.roadmapId) : null;
-    const item = task && roadmap ? (await services.roadmap.itemsOfTasks([task])).get(task.itemId) : undefined;
-    if (!task || !roadmap || !item || roadmap.owner.id !== ownerId || !task.due || !isOpen(task)) {
+  // The tasks of one escalation share their item and roadmap; their people are read in one go.
+  const tasks = (await Promise.all(group.taskIds.map((id) => services.roadmap.getTask(id)))).filter((t): t is Task => t !== null);
+  const open = tasks.filter((t) => isOpen(t) && t.due);
+  result.done = group.taskIds.length - open.length;
+  const items = await services.roadmap.itemsOfTasks(open);
+  const roadmaps = new Map<string, Roadmap | null>();
+  for (const id of new Set(open.map((t) => t.roadmapId))) roadmaps.set(id, await services.roadmap.getRoadmap(id));
+  const people = await services.people.usersInScopes(open.map((t) => t.target.id));
+  for (const task of open) {
+    const roadmap = roadmaps.get(task.roadmapId);
+    const item = items.get(task.itemId);
+    if (!roadmap || !item || roadmap.owner.id !== ownerId) {
       result.done++;
       continue;
     }
-    const to = (await services.people.usersIn(partyScopeId(task, roadmap))).filter((u) => answersFor(u, task) && !u.unreachableAt);
+    const to = people.filter((u) => u.scope?.id === partyScopeId(task, roadmap) && answersFor(u, task) && !u.unreachableAt);
     if (to.length === 0) {
       result.nobody++;
       continue;
     }
     result.nudged++;
-    const days = Math.round((Date.parse(`${task.due}T00:00:00Z`) - Date.parse(`${localParts(now, (await services.territory.describeScope(scopeOfTask(task)))?.timezone ?? 'Europe/Moscow').day}T00:00:00Z`)) / 86_400_000);
+    const zone = (await services.territory.describeScope(scopeOfTask(task)))?.timezone ?? 'Europe/Moscow';
+    const days = Math.round((Date.parse(`${task.due}T00:00:00Z`) - Date.parse(`${localParts(now, zone).day}T00:00:00Z`)) / 86_400_000);
     for (const u of to) {
       messages.push({ key: `${task.id}|pushed|${utcDay(now)}|${u.telegramId}`, kind: 'pushed', slot: utcDay(now), days, recipient: recipientOf(u), task: { id: task.id, due: task.due, target: task.target }, item: itemRef(item), roadmap: roadmapRef(roadmap), party: '' });
     }
