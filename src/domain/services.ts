@@ -41,8 +41,10 @@ export function createServices(conn: Connection, options: ServiceOptions) {
   const people = createPeopleService(peopleRepo, territory, options);
   const registerOptions = { clock: options.clock, nameMode: options.nameMode ?? 'full' } as const;
   const register = createRegisterService(registerRepo, territory, registerOptions, createRegisterBulk(conn, territory, registerOptions));
+  const reminders = createRemindersService(conn, roadmap, territory, { clock: options.clock });
+  roadmap.onTasksClosed((taskIds) => reminders.sent.cancelQueued(taskIds));
   return {
-    services: { territory, people, register, roadmap, reminders: createRemindersService(conn, roadmap, territory, { clock: options.clock }), clock: options.clock } satisfies Services,
+    services: { territory, people, register, roadmap, reminders, clock: options.clock } satisfies Services,
     async ensureIndexes() {
       // One after another: a new database's collections are created here, which FerretDB handles best in turn.
       for (const repo of [territoryRepo, peopleRepo, registerRepo, roadmapRepo, sentLog(conn)]) await repo.ensureIndexes();

@@ -1,6 +1,6 @@
 import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build';
 import { isNudge } from '../../src/domain/reminders/outbox';
-import { sentLog, sweep, type OutboxMessage, type SweepDeps } from '../../src/domain/reminders/sweep';
+import { drain, sentLog, sweep, type OutboxMessage, type SweepDeps } from '../../src/domain/reminders/sweep';
 import { atLocal } from '../../src/domain/reminders/working-time';
 import { startReminderJob } from '../../src/jobs/reminders';
 import { silentLogger } from '../../src/logger';
@@ -70,5 +70,17 @@ describe('a roadmap with its own reminder policy', () => {
     await job.stop();
     expect(delivered.slice(before).map((m) => m.key)).toEqual(['test|notice']);
     expect((await deps.sent.get('test|notice'))?.status).toBe('sent');
+  });
+
+  it('a task done while its nudge waits in the queue: the nudge is not sent', async () => {
+    const at = atLocal('2021-04-05', 9 * 60 + 5, ZONE); // Monday: the next overdue nudge (planned for Sunday)
+    const planned = await sweep(deps, at, { deliver: false });
+    expect(planned.queued).toBe(1);
+    const task = (await db.services.roadmap.tasksOf(territory.school1.id))[0]!.task;
+    await db.services.roadmap.submit(territory.school1.id, task.id, [{ kind: 'link', url: 'https://school.example/prikaz' }], 601);
+    const before = delivered.length;
+    expect(await drain(deps, at)).toEqual([]);
+    expect(delivered).toHaveLength(before);
+    expect((await deps.sent.ofTask(task.id)).at(-1)).toMatchObject({ kind: 'overdue', status: 'skipped' });
   });
 });

@@ -210,6 +210,11 @@ export function sentLog(conn: Connection) {
       await Sent.updateOne({ _id: key }, { $set: set, $unset: { payload: 1 } });
     },
 
+    /** Tasks that were done or removed: their nudges still waiting in the queue are not sent. */
+    async cancelQueued(taskIds: string[]): Promise<void> {
+      for (const taskId of taskIds) await Sent.updateMany({ taskId, status: 'queued' }, { $set: { status: 'skipped', reason: 'task no longer open' }, $unset: { payload: 1 } });
+    },
+
     /** Which of these keys are in the log already (a dry run leaves them out). */
     async known(keys: string[]): Promise<Set<string>> {
       const found = new Set<string>();

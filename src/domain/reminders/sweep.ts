@@ -31,6 +31,8 @@ export interface SweepResult {
 
 /** How many days back a sweep looks for tasks whose nudge day has passed (a bot down for a while catches up). */
 const CATCH_UP_DAYS = 14;
+/** A queued nudge older than this is checked against its task again before it goes out. */
+const STALE_MS = 30 * 60_000;
 /** Names listed in one escalation; the rest are counted. */
 const ESCALATION_NAMES = 15;
 
@@ -279,7 +281,9 @@ export async function drain(deps: SweepDeps, now: Date, halt: { stopped: boolean
         taken++;
         const message = JSON.parse(doc.payload) as OutboxMessage;
         let outcome: DeliveryOutcome;
-        if (isNudge(message)) {
+        // A task done or removed while its nudge waited has the nudge taken out of the queue then (cancelQueued);
+        // one that waited long (a backlog, a restart) is checked again here.
+        if (isNudge(message) && now.getTime() - doc.at.getTime() > STALE_MS) {
           const task = await services.roadmap.getTask(message.task.id);
           outcome = task && isOpen(task) ? await deps.deliver(message) : { status: 'skipped', reason: 'task no longer open' };
         } else {

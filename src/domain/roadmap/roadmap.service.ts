@@ -30,6 +30,11 @@ function reaches(scope: Scope, roadmap: Roadmap, task?: Task): boolean {
  */
 export function createRoadmapService(repo: RoadmapRepository, territory: TerritoryService, options: { clock: Clock }) {
   const { clock } = options;
+  // Told when tasks stop being open (done, or gone from the roadmap): the reminders drop what they had queued.
+  const closedListeners: ((taskIds: string[]) => Promise<void>)[] = [];
+  const closed = async (taskIds: string[]) => {
+    if (taskIds.length > 0) for (const listener of closedListeners) await listener(taskIds);
+  };
 
   /** The parties an assignment fans out to within the roadmap owner's territory. */
   async function partiesOf(owner: Scope) {
@@ -40,6 +45,11 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
   }
 
   return {
+    /** Calls `listener` with the ids of tasks that stopped being open (submitted, or removed from their roadmap). */
+    onTasksClosed(listener: (taskIds: string[]) => Promise<void>): void {
+      closedListeners.push(listener);
+    },
+
     /**
      * Publishes a draft for its owner: the roadmap with the same title of the same owner is updated in place. Items
      * keep their ids by key; tasks are made for each party and occurrence that has none yet; tasks of items or
@@ -97,6 +107,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       const createdTasks = await repo.insertTasks(dedupe(wanted.filter((t) => !existing.has(t.key))));
       const obsolete = [...existing].filter(([key, t]) => !wantedKeys.has(key) && (t.status === 'open' || t.status === 'returned')).map(([, t]) => t.id);
       await repo.deleteTasks(obsolete);
+      await closed(obsolete);
       return {
         roadmap,
         created,
@@ -206,6 +217,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       if (evidence.length === 0) return { status: 'needs_document' };
       const task = await repo.moveTask(taskId, targetId, ['open', 'returned'], 'submitted', { submissions: { at: clock(), by: actor, evidence } });
       if (!task) return { status: 'not_open' };
+      await closed([taskId]);
       // A coordinator's own task is confirmed by the coordinator's own evidence: nobody above reviews it in the bot.
       if (task.target.level === 'coordinator') {
         const accepted = await repo.moveTask(taskId, targetId, ['submitted'], 'accepted', { reviews: { at: clock(), by: actor, decision: 'accepted' } });
