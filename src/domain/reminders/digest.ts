@@ -1,5 +1,4 @@
 import type { User } from '../people/people.types';
-import { answersFor } from '../roadmap/roadmap-party';
 import type { Task } from '../roadmap/roadmap.types';
 import type { Services } from '../services';
 import type { Scope } from '../territory/territory.types';
@@ -93,7 +92,3 @@ export async function buildDigest(services: Services, scope: Scope, recipient: P
   };
 }
 
-/** Whether someone of the task's party is in the bot (else the task reaches only its coordinator's digest). */
-export function reachable(users: User[], task: Pick<Task, 'target'>): boolean {
-  return users.some((u) => !u.unreachableAt && answersFor(u, task));
-}
