@@ -217,6 +217,8 @@ export function createRoadmapRepository(conn: Connection) {
         byNext.set(d, [...(byNext.get(d) ?? []), t.id]);
       }
       for (const [d, ids] of byNext) {
+        // Tasks waiting for 09:00 in their zone keep today's day: nothing to write.
+        if (d === day) continue;
         for (let i = 0; i < ids.length; i += 1000) {
           await Task.updateMany({ nudgeDay: day, _id: { $in: ids.slice(i, i + 1000).map(oid) } }, d ? { $set: { nudgeDay: d } } : { $unset: { nudgeDay: 1 } });
         }
