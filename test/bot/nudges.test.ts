@@ -78,7 +78,7 @@ describe('nudges in the chat', () => {
     await h.send(coordinator, '/reminders');
     const log = h.telegram.lastTextTo(coordinator.id);
     expect(log).toContain('Последние напоминания');
-    expect(log).toMatch(/просрочено на дн\. — Орлова Нина Петровна · МАОУ СОШ № 8 · 1\.4 Формирование/);
+    expect(log).toMatch(/просрочено на 3 дн\. — Орлова Нина Петровна · МАОУ СОШ № 8 · 1\.4 Формирование/);
     expect(log).toContain('доставлено');
   });
 

@@ -62,7 +62,9 @@ export function remindersFeature(): Composer<BotContext> {
       const item = task ? (await ctx.services.roadmap.itemsOfTasks([task])).get(task.itemId) : undefined;
       const party = entry.kind === 'escalation' ? ctx.t('nudges.log_group', { count: entry.taskIds?.length ?? 0 }) : task ? await partyName(ctx.services.territory, task) : '';
       const label = [who?.fullName ?? String(entry.recipient), party, item ? `${item.number.replace(/\.$/, '')} ${oneLine(item.name)}`.slice(0, 120) : ''].filter(Boolean).join(' · ');
-      lines.push(ctx.t('nudges.log_line', { at: formatDateTime(entry.at, timezone, ctx.language), kind: ctx.t(`cli.remind.kind.${entry.kind}`, { days: '' }).replace(/\s+/g, ' ').trim(), label, status }));
+      // How many days before or after the due day the nudge was planned for.
+      const days = task?.due && /^\d{4}-\d{2}-\d{2}$/.test(entry.slot) ? Math.abs(Math.round((Date.parse(`${entry.slot}T00:00:00Z`) - Date.parse(`${task.due}T00:00:00Z`)) / 86_400_000)) : '';
+      lines.push(ctx.t('nudges.log_line', { at: formatDateTime(entry.at, timezone, ctx.language), kind: ctx.t(`cli.remind.kind.${entry.kind}`, { days }).replace(/\s+/g, ' ').trim(), label, status }));
     }
     for (const chunk of chunkLines(lines)) await ctx.reply(chunk);
   });
