@@ -32,6 +32,7 @@ import { remindersFeature } from './features/reminders';
 import { roadmapFeature } from './features/roadmap';
 import { roadmapFilesFeature } from './features/roadmap-files';
 import { settingsFeature } from './features/settings';
+import { statusFeature } from './features/status';
 import { tasksFeature } from './features/tasks';
 import { startFeature } from './features/start';
 import { unhandledFeature } from './features/unhandled';
@@ -125,7 +126,7 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createSettingsConversation(deps), { id: SETTINGS_DIALOGUE }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
   chat.use(roadmapFilesFeature(), mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
-  chat.use(tasksFeature(), reviewFeature(), roadmapFeature(), remindersFeature(), settingsFeature());
+  chat.use(statusFeature(), tasksFeature(), reviewFeature(), roadmapFeature(), remindersFeature(), settingsFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

@@ -51,7 +51,7 @@ describe('onboarding by invite', () => {
     });
     const menu = h.telegram.callsOf('setMyCommands').pop()!;
     expect(menu.payload.scope).toEqual({ type: 'chat', chat_id: head.id });
-    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['tasks', 'mentors', 'counts', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
+    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'tasks', 'mentors', 'counts', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
 
     h.telegram.clear();
     await h.send(head, '/me');

@@ -6,7 +6,7 @@ import type { User } from './people.types';
  */
 export type Actor = 'guest' | 'head' | 'curator' | 'coordinator' | 'admin';
 
-export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap', 'reminders', 'settings'] as const;
+export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'status'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const ACCESS: Record<Command, readonly Actor[]> = {
@@ -27,6 +27,8 @@ export const ACCESS: Record<Command, readonly Actor[]> = {
   curators: ['head'],
   // Roadmap tasks: a school's (its head and curators) or a coordinator's own; coordinators review what came in.
   tasks: ['head', 'curator', 'coordinator'],
+  // What a school still owes and its register, in one message (the coordinators' view comes with issue 6).
+  status: ['head', 'curator'],
   review: ['coordinator'],
   roadmap: ['coordinator'],
   reminders: ['coordinator'],
@@ -51,7 +53,7 @@ export function canUse(command: Command, user: User | null | undefined): boolean
 
 /** The commands a user's Telegram menu shows, in menu order. */
 export function menuCommands(user: User | null | undefined): Command[] {
-  const order: Command[] = ['tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
+  const order: Command[] = ['status', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
   const available = order.filter((c) => canUse(c, user));
   return actorsOf(user).includes('guest') ? ['start', ...available] : available;
 }

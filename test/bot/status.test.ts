@@ -1,0 +1,76 @@
+import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build';
+import { person } from '../helpers/fake-telegram';
+import { createHarness, type Harness } from '../helpers/harness';
+import { seedTerritory } from '../helpers/services';
+
+/** A head's /status: what the school owes (overdue, due within two weeks, returned and why) and its register. */
+describe('/status for a school', () => {
+  let h: Harness;
+  let territory: Awaited<ReturnType<typeof seedTerritory>>;
+  const head = person(9951);
+  const coordinator = person(9952);
+  const emptyHead = person(9953);
+
+  beforeAll(async () => {
+    h = await createHarness(); // the clock: 23.11.2026
+    territory = await seedTerritory(h.services);
+    await h.register(head, 'head', { level: 'organization', id: territory.school1.id }, 'Иванова Ольга Петровна');
+    await h.register(emptyHead, 'head', { level: 'organization', id: territory.school8.id }, 'Орлова Нина Петровна');
+    await h.register(coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id }, 'Михайлова Елена Викторовна');
+    const context = { ownerLevel: 'municipality' as const, period: { start: '2026-09-01', end: '2027-06-30' }, referenceDate: '2026-09-01' };
+    const item = (number: string, name: string, deadline: string) =>
+      withResponsible(newItem({ number, section: null, name, deadline, responsible: 'ОО', documentKind: '' }, context), 'organizations', 'ОО', context);
+    await h.services.roadmap.publish(
+      {
+        title: 'Дорожная карта 2026/27',
+        period: context.period,
+        referenceDate: context.referenceDate,
+        sections: 0,
+        items: [item('1', 'Приказ о наставничестве', 'до 10.11.2026'), item('2', 'Положение о наставничестве', 'до 28.11.2026'), item('3', 'Отчёт за полугодие', 'до 01.02.2027'), item('4', 'План работы', 'до 05.12.2026')],
+      },
+      { level: 'municipality', id: territory.bodaibo.id },
+      'test',
+    );
+    // Item 4 was sent and returned with a reason.
+    const task4 = (await h.services.roadmap.tasksOf(territory.school1.id)).find((x) => x.item.number === '4')!.task;
+    await h.services.roadmap.submit(territory.school1.id, task4.id, [{ kind: 'comment', text: 'План утверждён' }], head.id);
+    await h.services.roadmap.review({ level: 'municipality', id: territory.bodaibo.id }, task4.id, 'returned', coordinator.id, 'Нет подписи директора');
+    // The register: two active pairs with one mentor, one pair ended; 4 young specialists reported in /counts.
+    const school = territory.school1.id;
+    await h.services.register.confirmConsent(school, head.id);
+    const mentor = { name: 'Соколова Анна Ивановна', category: 'teacher' as const, position: 'учитель' };
+    await h.services.register.createPair(school, { mentor, mentee: { name: 'Ким Олег Юрьевич', category: 'young_specialist' }, form: 'teacher_teacher', programme: 'Старт', startDate: '2026-09-01' }, head.id);
+    await h.services.register.createPair(school, { mentor, mentee: { name: 'Зуев Ян', category: 'pupil', age: 14, grade: '8А' }, form: 'teacher_pupil', programme: 'Шаг', startDate: '2026-09-01' }, head.id);
+    const ended = await h.services.register.createPair(school, { mentor: { name: 'Белов Пётр', category: 'teacher', position: 'учитель' }, mentee: { name: 'Лис Ада', category: 'pupil', age: 12, grade: '6Б' }, form: 'teacher_pupil', programme: 'Шаг', startDate: '2026-09-01' }, head.id);
+    if (ended.status !== 'saved') throw new Error(`pair not saved: ${ended.status}`);
+    await h.services.register.endPair(school, ended.pair.id, '2026-10-30', head.id);
+    await h.services.register.saveCounts(school, { pupils_11_18: 300, pupils_15_18: 120, young_specialists: 4, pupils_ovz: 5, pupils_at_risk: 3 }, head.id);
+  });
+  afterAll(async () => h.close());
+
+  it('says in one message what is overdue, what is due within 14 days, what was returned and why, and the register', async () => {
+    h.telegram.clear();
+    await h.send(head, '/status');
+    expect(h.telegram.textsTo(head.id)).toHaveLength(1);
+    const text = h.telegram.lastTextTo(head.id);
+    expect(text).toContain('📋 Состояние: МБОУ СОШ № 1');
+    expect(text).toContain('🔴 Просрочено: 1\n• 1 Приказ о наставничестве — до 10.11.2026 — просрочено на 13 дн.');
+    // Due within 14 days: item 2 (28.11); item 3 (01.02.2027) is further away; the returned item 4 is listed once,
+    // with the coordinator's reason.
+    expect(text).toContain('🟡 Срок в ближайшие 14 дн.: 1\n• 2 Положение о наставничестве — до 28.11.2026 — осталось 5 дн.');
+    expect(text).not.toContain('Отчёт за полугодие');
+    expect(text).toContain('↩️ Возвращено на доработку: 1\n• 4 План работы — до 05.12.2026 — осталось 12 дн. — «Нет подписи директора»');
+    expect(text).toContain('👥 Реестр: пар — 2, наставников — 1.');
+    expect(text).toContain('Наставляемые: молодой специалист — 1, обучающийся — 1.');
+    expect(text).toContain('Молодые специалисты с наставником: 1 из 4.');
+    expect(h.telegram.lastButtons(head.id).map((b) => b.text)).toEqual(['📄 Все задачи']);
+  });
+
+  it('a school with nothing in the register and no counts is told where to start', async () => {
+    await h.send(emptyHead, '/status');
+    const text = h.telegram.lastTextTo(emptyHead.id);
+    expect(text).toContain('✅ Просроченных задач нет.');
+    expect(text).toContain('Наставляемых в реестре пока нет: /mentors.');
+    expect(text).toContain('Молодые специалисты с наставником: 0 (сколько их всего, не указано: /counts).');
+  });
+});
