@@ -123,6 +123,9 @@ interface SnoozeDoc {
   until: Date;
 }
 
+/** A message taken this long ago and still queued was taken by a deliverer that died. */
+const ABANDONED_MS = 10 * 60_000;
+
 /** Who took a queued message: a unique insert is atomic on every backend (a conditional update is not on FerretDB). */
 const takenSchema = new Schema<{ _id: string; at: Date }>({ _id: String, at: Date }, { collection: 'nudges_taken', versionKey: false });
 
@@ -199,8 +202,11 @@ export function sentLog(conn: Connection) {
         return true;
       } catch (err) {
         if (!isDuplicateKeyError(err)) throw err;
-        // Someone else has it (or had it and died while handing it over): it leaves the queue, not to be sent again.
-        await Sent.updateOne({ _id: key, status: 'queued' }, { $set: { status: 'sending' } });
+        // Someone else has it. If they took it long ago, they died while handing it over: it leaves the queue, not
+        // to be sent again. (A live deliverer records the outcome within seconds; touching the status before that
+        // could overwrite it, as FerretDB's conditional update is not atomic.)
+        const taken = await Taken.findById(key).lean<{ at: Date }>();
+        if (taken && Date.now() - taken.at.getTime() > ABANDONED_MS) await Sent.updateOne({ _id: key, status: 'queued' }, { $set: { status: 'sending' } });
         return false;
       }
     },
