@@ -1,5 +1,6 @@
 import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build';
-import { person } from '../helpers/fake-telegram';
+import { drain } from '../../src/domain/reminders/sweep';
+import { callbackUpdate, person } from '../helpers/fake-telegram';
 import { createHarness, type Harness } from '../helpers/harness';
 import { seedTerritory } from '../helpers/services';
 
@@ -10,6 +11,7 @@ describe('/status for a school', () => {
   const head = person(9951);
   const coordinator = person(9952);
   const emptyHead = person(9953);
+  const otherCoordinator = person(9954);
 
   beforeAll(async () => {
     h = await createHarness(); // the clock: 23.11.2026
@@ -17,6 +19,7 @@ describe('/status for a school', () => {
     await h.register(head, 'head', { level: 'organization', id: territory.school1.id }, 'Иванова Ольга Петровна');
     await h.register(emptyHead, 'head', { level: 'organization', id: territory.school8.id }, 'Орлова Нина Петровна');
     await h.register(coordinator, 'coordinator', { level: 'municipality', id: territory.bodaibo.id }, 'Михайлова Елена Викторовна');
+    await h.register(otherCoordinator, 'coordinator', { level: 'municipality', id: territory.artemovsky.id }, 'Бабкина Ирина Геннадьевна');
     const context = { ownerLevel: 'municipality' as const, period: { start: '2026-09-01', end: '2027-06-30' }, referenceDate: '2026-09-01' };
     const item = (number: string, name: string, deadline: string) =>
       withResponsible(newItem({ number, section: null, name, deadline, responsible: 'ОО', documentKind: '' }, context), 'organizations', 'ОО', context);
@@ -72,5 +75,43 @@ describe('/status for a school', () => {
     expect(text).toContain('✅ Просроченных задач нет.');
     expect(text).toContain('Наставляемых в реестре пока нет: /mentors.');
     expect(text).toContain('Молодые специалисты с наставником: 0 (сколько их всего, не указано: /counts).');
+  });
+
+  it('a municipal coordinator sees who is in the bot, how the tasks stand and the most overdue, and can open or nudge a school', async () => {
+    const schools = (await h.services.territory.organizationsIn({ level: 'municipality', id: territory.bodaibo.id })).length;
+    h.telegram.clear();
+    await h.send(coordinator, '/status');
+    const text = h.telegram.lastTextTo(coordinator.id);
+    expect(text).toContain('📊 Состояние: г. Бодайбо и район');
+    expect(text).toContain(`Школ в боте: 1 из ${schools}.`);
+    // Item 1 is overdue everywhere; item 4 of school 1 is back with it (returned), the rest are ahead.
+    expect(text).toContain(`Задачи: выполнено в срок — 0, с опозданием — 0, просрочено — ${schools}, срок не наступил — ${schools * 3}.`);
+    expect(text).toContain('1. МБОУ СОШ № 1 — 1');
+    expect(text).toMatch(/МКДОУ д\/с № 5 — 1 \(никого нет в боте\)/);
+    const buttons = h.telegram.lastButtons(coordinator.id);
+    const open = buttons.find((b) => b.data.startsWith('ss:o:') && b.text === '📋 1')!;
+    const nudge = buttons.find((b) => b.data.startsWith('ss:n:') && b.text === '🔔 1')!;
+    // A coordinator of another territory guessing the button gets nothing.
+    await h.handle(callbackUpdate(otherCoordinator, open.data, open.messageId));
+    expect(h.telegram.callsOf('answerCallbackQuery').pop()?.payload.text).toContain('не найдена');
+    await h.handle(callbackUpdate(coordinator, open.data, open.messageId));
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('📋 Состояние: МБОУ СОШ № 1');
+    await h.handle(callbackUpdate(coordinator, nudge.data, nudge.messageId));
+    expect(h.telegram.lastTextTo(coordinator.id)).toBe('Напоминание отправлено: 1. Уже выполнили: 0. Нет никого в боте: 0.');
+    await drain({ services: h.services, sent: h.services.reminders.sent, deliver: async () => ({ status: 'sent', messageId: 1 }) }, h.services.clock());
+    expect((await h.services.reminders.logOf(territory.bodaibo.id, 5)).map((e) => `${e.kind} → ${e.recipient} ${e.status}`)).toContain(`pushed → ${head.id} sent`);
+  });
+
+  it('a regional coordinator sees the same per municipality', async () => {
+    const regional = person(9955);
+    await h.register(regional, 'coordinator', { level: 'region', id: territory.irkutsk.id }, 'Региональный Координатор');
+    const municipalities = await h.services.territory.listMunicipalities({ regionId: territory.irkutsk.id });
+    await h.send(regional, '/status');
+    const text = h.telegram.lastTextTo(regional.id);
+    expect(text).toContain('📊 Состояние: Иркутская область');
+    // The municipalities' coordinators: Bodaibo's is in the bot.
+    expect(text).toContain(`Муниципалитетов в боте: 1 из ${municipalities.length}.`);
+    expect(text).toMatch(/• г\. Бодайбо и район: школ в боте 1 из \d+, просрочено 0/);
+    expect(text).toContain('Задачи: выполнено в срок — 0, с опозданием — 0, просрочено — 0, срок не наступил — 0.'); // no regional roadmap
   });
 });

@@ -1,7 +1,11 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { taskPartyOf } from '../../domain/people/access';
+import { coordinatorTerritoryOf, taskPartyOf } from '../../domain/people/access';
 import { MENTEE_CATEGORIES } from '../../domain/register/register.types';
+import { pushTasks } from '../../domain/reminders/sweep';
+import { todayIn } from '../../domain/register/register-input';
 import { schoolStatus, STATUS_HORIZON_DAYS } from '../../domain/status/school-status';
+import { territoryStatus } from '../../domain/status/territory-status';
+import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { chunkLines } from '../format';
 import { allow } from '../middlewares/access';
@@ -18,35 +22,96 @@ export function statusFeature(): Composer<BotContext> {
   const feature = new Composer<BotContext>();
 
   feature.command('status', allow('status'), async (ctx) => {
+    const territory = coordinatorTerritoryOf(ctx.user);
+    if (territory) return coordinatorStatus(ctx, territory);
     const school = taskPartyOf(ctx.user);
     if (!school || ctx.user?.scope?.level !== 'organization') return ctx.reply(ctx.t('register.list.no_school'));
-    const today = await partyToday(ctx);
-    const status = await schoolStatus(ctx.services, school, today);
-    const name = (await ctx.services.territory.describeScope({ level: 'organization', id: school }))?.organization?.shortName ?? '';
-    const t = ctx.t;
-    const line = (x: { task: { due: string | null }; item: { number: string; name: string } }) =>
-      `• ${`${x.item.number.replace(/\.$/, '')} ${clip(oneLine(x.item.name), 90)}`.trim()} — ${dueText(t, x.task.due, today)}`;
-    const lines = [t('status.title', { school: name })];
-    lines.push('', status.overdue.length > 0 ? t('status.overdue', { count: status.overdue.length }) : t('status.overdue_none'));
-    for (const x of status.overdue.slice(0, LIST)) lines.push(line(x));
-    if (status.overdue.length > LIST) lines.push(t('status.more', { count: status.overdue.length - LIST }));
-    lines.push('', status.soon.length > 0 ? t('status.soon', { count: status.soon.length, days: STATUS_HORIZON_DAYS }) : t('status.soon_none', { days: STATUS_HORIZON_DAYS }));
-    for (const x of status.soon.slice(0, LIST)) lines.push(line(x));
-    if (status.soon.length > LIST) lines.push(t('status.more', { count: status.soon.length - LIST }));
-    if (status.returned.length > 0) {
-      lines.push('', t('status.returned', { count: status.returned.length }));
-      for (const x of status.returned.slice(0, LIST)) lines.push(`${line(x)}${x.reason ? ` — «${clip(oneLine(x.reason), 120)}»` : ''}`);
-    }
-    if (status.onReview > 0) lines.push('', t('status.on_review', { count: status.onReview }));
-    const r = status.register;
-    lines.push('', t('status.register', { pairs: r.pairs, mentors: r.mentors }));
-    const mentees = MENTEE_CATEGORIES.filter((c) => (r.mentees[c] ?? 0) > 0).map((c) => `${t(`register.mentee_category.${c}`)} — ${r.mentees[c]}`);
-    lines.push(mentees.length > 0 ? t('status.mentees', { list: mentees.join(', ') }) : t('status.mentees_none'));
-    lines.push(r.youngSpecialists.of === null ? t('status.young_unknown', { with: r.youngSpecialists.withMentor }) : t('status.young', { with: r.youngSpecialists.withMentor, of: r.youngSpecialists.of }));
-    const keyboard = new InlineKeyboard().text(t('status.buttons.tasks'), 'task:l:0');
-    const chunks = chunkLines(lines);
+    const { text, keyboard } = await schoolStatusText(ctx, school, await partyToday(ctx));
+    const chunks = chunkLines(text.split('\n'));
     for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 ? { reply_markup: keyboard } : {});
   });
 
+  // A coordinator opens one school of their territory from their /status (the territory is the person's own).
+  feature.callbackQuery(/^ss:o:([0-9a-f]{24})$/, allow('status'), async (ctx) => {
+    const territory = coordinatorTerritoryOf(ctx.user);
+    const org = territory ? await schoolIn(ctx, territory, ctx.match[1]!) : null;
+    if (!territory || !org) return ctx.answerCallbackQuery({ text: ctx.t('status.not_found'), show_alert: true });
+    await ctx.answerCallbackQuery();
+    const { text } = await schoolStatusText(ctx, org, todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock()));
+    for (const chunk of chunkLines(text.split('\n'))) await ctx.reply(chunk);
+  });
+
+  // …or nudges a school (a region: a municipality) on its overdue tasks now, once a day each.
+  feature.callbackQuery(/^ss:n:([0-9a-f]{24})$/, allow('status'), async (ctx) => {
+    const territory = coordinatorTerritoryOf(ctx.user);
+    if (!territory) return ctx.answerCallbackQuery({ text: ctx.t('status.not_found'), show_alert: true });
+    const today = todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+    const overdue = (await ctx.services.roadmap.tasksOf(ctx.match[1]!, ['open', 'returned'])).map((x) => x.task).filter((t) => t.due && t.due < today);
+    const result = await pushTasks({ services: ctx.services, sent: ctx.services.reminders.sent }, ctx.services.clock(), territory.id, overdue);
+    if (result.nudged + result.nobody === 0) return ctx.answerCallbackQuery({ text: ctx.t('status.not_found'), show_alert: true });
+    ctx.services.reminders.queuedNow();
+    const text = ctx.t('nudges.push_done', result);
+    await ctx.answerCallbackQuery({ text: text.slice(0, 200) });
+    await ctx.reply(text);
+  });
+
   return feature;
+}
+
+/** The school's /status text (for its head or curator, and for a coordinator who opens it). */
+async function schoolStatusText(ctx: BotContext, school: string, today: string): Promise<{ text: string; keyboard: InlineKeyboard }> {
+  const status = await schoolStatus(ctx.services, school, today);
+  const name = (await ctx.services.territory.describeScope({ level: 'organization', id: school }))?.organization?.shortName ?? '';
+  const t = ctx.t;
+  const line = (x: { task: { due: string | null }; item: { number: string; name: string } }) =>
+    `• ${`${x.item.number.replace(/\.$/, '')} ${clip(oneLine(x.item.name), 90)}`.trim()} — ${dueText(t, x.task.due, today)}`;
+  const lines = [t('status.title', { school: name })];
+  lines.push('', status.overdue.length > 0 ? t('status.overdue', { count: status.overdue.length }) : t('status.overdue_none'));
+  for (const x of status.overdue.slice(0, LIST)) lines.push(line(x));
+  if (status.overdue.length > LIST) lines.push(t('status.more', { count: status.overdue.length - LIST }));
+  lines.push('', status.soon.length > 0 ? t('status.soon', { count: status.soon.length, days: STATUS_HORIZON_DAYS }) : t('status.soon_none', { days: STATUS_HORIZON_DAYS }));
+  for (const x of status.soon.slice(0, LIST)) lines.push(line(x));
+  if (status.soon.length > LIST) lines.push(t('status.more', { count: status.soon.length - LIST }));
+  if (status.returned.length > 0) {
+    lines.push('', t('status.returned', { count: status.returned.length }));
+    for (const x of status.returned.slice(0, LIST)) lines.push(`${line(x)}${x.reason ? ` — «${clip(oneLine(x.reason), 120)}»` : ''}`);
+  }
+  if (status.onReview > 0) lines.push('', t('status.on_review', { count: status.onReview }));
+  const r = status.register;
+  lines.push('', t('status.register', { pairs: r.pairs, mentors: r.mentors }));
+  const mentees = MENTEE_CATEGORIES.filter((c) => (r.mentees[c] ?? 0) > 0).map((c) => `${t(`register.mentee_category.${c}`)} — ${r.mentees[c]}`);
+  lines.push(mentees.length > 0 ? t('status.mentees', { list: mentees.join(', ') }) : t('status.mentees_none'));
+  lines.push(r.youngSpecialists.of === null ? t('status.young_unknown', { with: r.youngSpecialists.withMentor }) : t('status.young', { with: r.youngSpecialists.withMentor, of: r.youngSpecialists.of }));
+  return { text: lines.join('\n'), keyboard: new InlineKeyboard().text(t('status.buttons.tasks'), 'task:l:0') };
+}
+
+/** An organization of the coordinator's territory, or null (a guessed id of another territory). */
+async function schoolIn(ctx: BotContext, territory: Scope, orgId: string): Promise<string | null> {
+  const view = await ctx.services.territory.describeScope({ level: 'organization', id: orgId });
+  const org = view?.organization;
+  return org && (org.municipalityId === territory.id || org.regionId === territory.id) ? org.id : null;
+}
+
+/** A coordinator's /status: who is in the bot, how the tasks stand, the ten most overdue with Open and Nudge. */
+async function coordinatorStatus(ctx: BotContext, territory: Scope): Promise<void> {
+  const view = await ctx.services.territory.describeScope(territory);
+  const today = todayIn(view?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+  const status = await territoryStatus(ctx.services, territory, today);
+  const t = ctx.t;
+  const region = territory.level === 'region';
+  const lines = [t('status.territory_title', { territory: (region ? view?.region?.name : view?.municipality?.name) ?? '' })];
+  lines.push(t(region ? 'status.municipalities_joined' : 'status.schools_joined', status.parties));
+  lines.push(t('status.tasks', status.tasks));
+  for (const m of status.municipalities ?? []) lines.push(t('status.municipality_line', m));
+  const keyboard = new InlineKeyboard();
+  if (status.mostOverdue.length > 0) {
+    lines.push('', t('status.most_overdue'));
+    for (const [i, p] of status.mostOverdue.entries()) {
+      lines.push(t(p.joined ? 'status.overdue_line' : 'status.overdue_line_nobody', { n: i + 1, name: p.name, count: p.overdue }));
+      if (!region) keyboard.text(`📋 ${i + 1}`, `ss:o:${p.id}`);
+      keyboard.text(`🔔 ${i + 1}`, `ss:n:${p.id}`).row();
+    }
+    lines.push(t(region ? 'status.buttons_hint_region' : 'status.buttons_hint'));
+  } else lines.push('', t('status.overdue_none'));
+  await ctx.reply(lines.join('\n'), status.mostOverdue.length > 0 ? { reply_markup: keyboard } : {});
 }

@@ -27,8 +27,8 @@ export const ACCESS: Record<Command, readonly Actor[]> = {
   curators: ['head'],
   // Roadmap tasks: a school's (its head and curators) or a coordinator's own; coordinators review what came in.
   tasks: ['head', 'curator', 'coordinator'],
-  // What a school still owes and its register, in one message (the coordinators' view comes with issue 6).
-  status: ['head', 'curator'],
+  // In one message: what a school still owes and its register; a coordinator's territory at a glance.
+  status: ['head', 'curator', 'coordinator'],
   review: ['coordinator'],
   roadmap: ['coordinator'],
   reminders: ['coordinator'],

@@ -322,12 +322,23 @@ export async function pushGroup(deps: Pick<SweepDeps, 'services' | 'sent'>, now:
   const { services } = deps;
   const group = await deps.sent.get(groupKey);
   if (!group || group.kind !== 'escalation' || group.ownerId !== ownerId || !group.taskIds) return null;
+  const tasks = (await Promise.all(group.taskIds.map((id) => services.roadmap.getTask(id)))).filter((t): t is Task => t !== null);
+  const result = await pushTasks(deps, now, ownerId, tasks);
+  result.done += group.taskIds.length - tasks.length;
+  return result;
+}
+
+/**
+ * A coordinator's nudge, now, to the parties of these tasks of their roadmaps that are still open (at most one a day
+ * to each person), queued like any other. Counts the tasks nudged, done meanwhile, and with nobody in the bot.
+ */
+export async function pushTasks(deps: Pick<SweepDeps, 'services' | 'sent'>, now: Date, ownerId: string, tasks: Task[]): Promise<{ nudged: number; done: number; nobody: number }> {
+  const { services } = deps;
   const result = { nudged: 0, done: 0, nobody: 0 };
   const messages: Nudge[] = [];
-  // The tasks of one escalation share their item and roadmap; their people are read in one go.
-  const tasks = (await Promise.all(group.taskIds.map((id) => services.roadmap.getTask(id)))).filter((t): t is Task => t !== null);
+  // Their items, roadmaps and people are read in one go.
   const open = tasks.filter((t) => isOpen(t) && t.due);
-  result.done = group.taskIds.length - open.length;
+  result.done = tasks.length - open.length;
   const items = await services.roadmap.itemsOfTasks(open);
   const roadmaps = new Map<string, Roadmap | null>();
   for (const id of new Set(open.map((t) => t.roadmapId))) roadmaps.set(id, await services.roadmap.getRoadmap(id));

@@ -1,0 +1,71 @@
+import type { Task } from '../roadmap/roadmap.types';
+import type { Services } from '../services';
+import type { Scope } from '../territory/territory.types';
+
+export interface PartyLine {
+  id: string;
+  name: string;
+  overdue: number;
+  /** Someone of it is in the bot (and reachable). */
+  joined: boolean;
+}
+
+export interface TerritoryStatus {
+  /** Schools (a municipality's) or municipalities (a region's) in the bot, out of all. */
+  parties: { joined: number; of: number };
+  tasks: { onTime: number; late: number; overdue: number; pending: number };
+  /** The parties with the most overdue tasks, most first (ten). */
+  mostOverdue: PartyLine[];
+  /** A region's: one line per municipality, with its schools' figures. */
+  municipalities?: { name: string; schoolsJoined: number; schools: number; overdue: number }[];
+}
+
+const isDone = (t: Task) => t.status === 'submitted' || t.status === 'accepted';
+
+/**
+ * A coordinator's territory at a glance: who of its parties is in the bot, its tasks done on time, late, overdue
+ * and still ahead, and who is most overdue. A task counts as done on the day it was first submitted.
+ */
+export async function territoryStatus(services: Services, scope: Scope, today: string): Promise<TerritoryStatus> {
+  const tasks: Task[] = [];
+  for (const roadmap of await services.roadmap.roadmapsOf([scope.id])) tasks.push(...(await services.roadmap.tasksOfRoadmap(roadmap.id)).filter((t) => t.target.level !== 'coordinator'));
+  const orgs = await services.territory.organizationsIn(scope);
+  const municipalities = scope.level === 'region' ? await services.territory.listMunicipalities({ regionId: scope.id }) : [];
+  const names = new Map<string, string>([...orgs.map((o) => [o.id, o.shortName] as const), ...municipalities.map((m) => [m.id, m.name] as const)]);
+  const people = await services.people.usersInScopes([...names.keys()]);
+  const joined = new Set(people.filter((u) => !u.unreachableAt && u.role !== undefined).map((u) => u.scope!.id));
+
+  const counts = { onTime: 0, late: 0, overdue: 0, pending: 0 };
+  const overdueBy = new Map<string, number>();
+  const overdueByMunicipality = new Map<string, number>();
+  for (const t of tasks) {
+    if (isDone(t)) {
+      const submitted = t.submissions[0]?.at.toISOString().slice(0, 10);
+      if (t.due && submitted && submitted > t.due) counts.late++;
+      else counts.onTime++;
+    } else if (t.due && t.due < today) {
+      counts.overdue++;
+      overdueBy.set(t.target.id, (overdueBy.get(t.target.id) ?? 0) + 1);
+      if (t.municipalityId) overdueByMunicipality.set(t.municipalityId, (overdueByMunicipality.get(t.municipalityId) ?? 0) + 1);
+    } else counts.pending++;
+  }
+  // A municipality's parties are its schools; a region's, its municipalities (its roadmap's tasks are theirs).
+  const partyIds = scope.level === 'region' ? municipalities.map((m) => m.id) : orgs.map((o) => o.id);
+  const mostOverdue = [...overdueBy]
+    .map(([id, overdue]) => ({ id, name: names.get(id) ?? '—', overdue, joined: joined.has(id) }))
+    .sort((a, b) => b.overdue - a.overdue || a.name.localeCompare(b.name, 'ru'))
+    .slice(0, 10);
+  return {
+    parties: { joined: partyIds.filter((id) => joined.has(id)).length, of: partyIds.length },
+    tasks: counts,
+    mostOverdue,
+    ...(scope.level === 'region'
+      ? {
+          municipalities: municipalities.map((m) => {
+            const schools = orgs.filter((o) => o.municipalityId === m.id);
+            return { name: m.name, schoolsJoined: schools.filter((o) => joined.has(o.id)).length, schools: schools.length, overdue: overdueByMunicipality.get(m.id) ?? 0 };
+          }),
+        }
+      : {}),
+  };
+}
