@@ -114,4 +114,16 @@ describe('/status for a school', () => {
     expect(text).toMatch(/• г\. Бодайбо и район: школ в боте 1 из \d+, просрочено 0/);
     expect(text).toContain('Задачи: выполнено в срок — 0, с опозданием — 0, просрочено — 0, срок не наступил — 0.'); // no regional roadmap
   });
+
+  it('/overdue lists every overdue task by school; a head may not use it', async () => {
+    const schools = (await h.services.territory.organizationsIn({ level: 'municipality', id: territory.bodaibo.id })).length;
+    h.telegram.clear();
+    await h.send(coordinator, '/overdue');
+    const text = h.telegram.textsTo(coordinator.id).join('\n');
+    expect(text).toContain(`🔴 Просрочено: ${schools} задач(и) у ${schools} организаций.`);
+    expect(text).toContain('МБОУ СОШ № 1 — 1\n• 1 Приказ о наставничестве — до 10.11.2026 — просрочено на 13 дн.');
+    expect(text).toContain('МКДОУ д/с № 5 — 1');
+    await h.send(head, '/overdue');
+    expect(h.telegram.lastTextTo(head.id)).toContain('недоступна');
+  });
 });

@@ -4,7 +4,7 @@ import { MENTEE_CATEGORIES } from '../../domain/register/register.types';
 import { pushTasks } from '../../domain/reminders/sweep';
 import { todayIn } from '../../domain/register/register-input';
 import { schoolStatus, STATUS_HORIZON_DAYS } from '../../domain/status/school-status';
-import { territoryStatus } from '../../domain/status/territory-status';
+import { overdueByParty, territoryStatus } from '../../domain/status/territory-status';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { chunkLines } from '../format';
@@ -29,6 +29,21 @@ export function statusFeature(): Composer<BotContext> {
     const { text, keyboard } = await schoolStatusText(ctx, school, await partyToday(ctx));
     const chunks = chunkLines(text.split('\n'));
     for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 ? { reply_markup: keyboard } : {});
+  });
+
+  // /overdue: every overdue task of the territory, by school (a region: by municipality), most first.
+  feature.command('overdue', allow('overdue'), async (ctx) => {
+    const territory = coordinatorTerritoryOf(ctx.user);
+    if (!territory) return ctx.reply(ctx.t('invite_cmd.no_scope'));
+    const today = todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+    const parties = await overdueByParty(ctx.services, territory, today);
+    if (parties.length === 0) return ctx.reply(ctx.t('status.overdue_none'));
+    const lines = [ctx.t('status.overdue_all', { tasks: parties.reduce((n, p) => n + p.tasks.length, 0), parties: parties.length })];
+    for (const p of parties) {
+      lines.push('', `${p.party} — ${p.tasks.length}`);
+      for (const x of p.tasks) lines.push(`• ${`${x.number} ${clip(oneLine(x.name), 80)}`.trim()} — ${dueText(ctx.t, x.due, today)}`);
+    }
+    for (const chunk of chunkLines(lines)) await ctx.reply(chunk);
   });
 
   // A coordinator opens one school of their territory from their /status (the territory is the person's own).

@@ -22,13 +22,36 @@ export interface TerritoryStatus {
 
 const isDone = (t: Task) => t.status === 'submitted' || t.status === 'accepted';
 
+/** Every task of a territory's roadmaps that belongs to one of its parties (not the coordinator's own). */
+async function territoryTasks(services: Services, scope: Scope): Promise<Task[]> {
+  const tasks: Task[] = [];
+  for (const roadmap of await services.roadmap.roadmapsOf([scope.id])) tasks.push(...(await services.roadmap.tasksOfRoadmap(roadmap.id)).filter((t) => t.target.level !== 'coordinator'));
+  return tasks;
+}
+
+/** Every overdue task of a territory by party, the party with most first; each party's tasks oldest first. */
+export async function overdueByParty(services: Services, scope: Scope, today: string): Promise<{ party: string; tasks: { number: string; name: string; due: string }[] }[]> {
+  const overdue = (await territoryTasks(services, scope)).filter((t) => !isDone(t) && t.due && t.due < today);
+  const items = await services.roadmap.itemsOfTasks(overdue);
+  const names = new Map<string, string>();
+  for (const o of await services.territory.organizationsIn(scope)) names.set(o.id, o.shortName);
+  if (scope.level === 'region') for (const m of await services.territory.listMunicipalities({ regionId: scope.id })) names.set(m.id, m.name);
+  const by = new Map<string, Task[]>();
+  for (const t of overdue) by.set(t.target.id, [...(by.get(t.target.id) ?? []), t]);
+  return [...by]
+    .map(([id, ts]) => ({
+      party: names.get(id) ?? '—',
+      tasks: ts.sort((a, b) => a.due!.localeCompare(b.due!)).map((t) => ({ number: items.get(t.itemId)?.number.replace(/\.$/, '') ?? '?', name: items.get(t.itemId)?.name ?? '', due: t.due! })),
+    }))
+    .sort((a, b) => b.tasks.length - a.tasks.length || a.party.localeCompare(b.party, 'ru'));
+}
+
 /**
  * A coordinator's territory at a glance: who of its parties is in the bot, its tasks done on time, late, overdue
  * and still ahead, and who is most overdue. A task counts as done on the day it was first submitted.
  */
 export async function territoryStatus(services: Services, scope: Scope, today: string): Promise<TerritoryStatus> {
-  const tasks: Task[] = [];
-  for (const roadmap of await services.roadmap.roadmapsOf([scope.id])) tasks.push(...(await services.roadmap.tasksOfRoadmap(roadmap.id)).filter((t) => t.target.level !== 'coordinator'));
+  const tasks = await territoryTasks(services, scope);
   const orgs = await services.territory.organizationsIn(scope);
   const municipalities = scope.level === 'region' ? await services.territory.listMunicipalities({ regionId: scope.id }) : [];
   const names = new Map<string, string>([...orgs.map((o) => [o.id, o.shortName] as const), ...municipalities.map((m) => [m.id, m.name] as const)]);
