@@ -10,11 +10,11 @@ const DENIED = [t('access.guest'), t('access.denied')];
 
 // Written out by hand on purpose: this is the rule the issue states, checked against what the bot does.
 const TABLE: Record<string, Record<string, boolean>> = {
-  guest: { start: true, help: true, lang: true, cancel: true, me: false, orgs: false, invite: false, mentors: false, counts: false, template: false, export: false, curators: false, tasks: false, review: false, roadmap: false, reminders: false, settings: false, status: false, overdue: false },
-  head: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true, template: true, export: true, curators: true, tasks: true, review: false, roadmap: false, reminders: false, settings: false, status: true, overdue: false },
-  curator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true, template: true, export: true, curators: false, tasks: true, review: false, roadmap: false, reminders: false, settings: false, status: true, overdue: false },
-  coordinator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true, curators: false, tasks: true, review: true, roadmap: true, reminders: true, settings: true, status: true, overdue: true },
-  admin: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true, curators: false, tasks: false, review: false, roadmap: false, reminders: false, settings: false, status: false, overdue: false },
+  guest: { start: true, help: true, lang: true, cancel: true, me: false, orgs: false, invite: false, mentors: false, counts: false, template: false, export: false, curators: false, tasks: false, review: false, roadmap: false, reminders: false, settings: false, status: false, overdue: false, schools: false, school: false },
+  head: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true, template: true, export: true, curators: true, tasks: true, review: false, roadmap: false, reminders: false, settings: false, status: true, overdue: false, schools: false, school: false },
+  curator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: false, invite: false, mentors: true, counts: true, template: true, export: true, curators: false, tasks: true, review: false, roadmap: false, reminders: false, settings: false, status: true, overdue: false, schools: false, school: false },
+  coordinator: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true, curators: false, tasks: true, review: true, roadmap: true, reminders: true, settings: true, status: true, overdue: true, schools: true, school: true },
+  admin: { start: true, help: true, lang: true, cancel: true, me: true, orgs: true, invite: true, mentors: true, counts: true, template: false, export: true, curators: false, tasks: false, review: false, roadmap: false, reminders: false, settings: false, status: false, overdue: false, schools: false, school: false },
 };
 
 describe('access: role × command', () => {
@@ -54,7 +54,7 @@ describe('access: role × command', () => {
     expect(menuCommands(null)).toEqual(['start', 'help', 'lang', 'cancel']);
     expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'head' })).toEqual(['status', 'tasks', 'mentors', 'counts', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
     expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'curator' })).toEqual(['status', 'tasks', 'mentors', 'counts', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
-    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'coordinator' })).toEqual(['status', 'overdue', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'coordinator' })).toEqual(['status', 'overdue', 'schools', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
     expect(menuCommands({ telegramId: 1, isAdmin: true })).toEqual(['mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
   });
 

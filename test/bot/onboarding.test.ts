@@ -75,7 +75,7 @@ describe('onboarding by invite', () => {
     const user = await h.services.people.getUser(coordinator.id);
     expect(user).toMatchObject({ role: 'coordinator', scope: { level: 'municipality', id: territory.bodaibo.id }, language: 'en' });
     const menu = h.telegram.callsOf('setMyCommands').pop()!;
-    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'overdue', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
+    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'overdue', 'schools', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
     expect(menu.payload.commands.find((c: { command: string }) => c.command === 'help').description).toBe('What the bot can do');
   });
 

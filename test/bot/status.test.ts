@@ -126,4 +126,25 @@ describe('/status for a school', () => {
     await h.send(head, '/overdue');
     expect(h.telegram.lastTextTo(head.id)).toContain('недоступна');
   });
+
+  it('/schools lists the territory’s schools with marks, ten a page; /school finds one by part of its name', async () => {
+    const schools = await h.services.territory.organizationsIn({ level: 'municipality', id: territory.bodaibo.id });
+    h.telegram.clear();
+    await h.send(coordinator, '/schools');
+    const text = h.telegram.lastTextTo(coordinator.id);
+    expect(text).toContain(`🏫 Организации территории: ${schools.length}. Страница 1 из ${Math.ceil(schools.length / 10)}.`);
+    // School 1 has item 1 overdue and its head in the bot; the kindergarten has nobody.
+    expect(text).toMatch(/\d+\. 🔴 МБОУ СОШ № 1 — просрочено 1, на неделе 1/);
+    expect(text).toMatch(/\d+\. 🔴👤 МКДОУ д\/с № 5 — просрочено 1, на неделе 1/);
+    expect(h.telegram.lastButtons(coordinator.id).filter((b) => b.data.startsWith('ss:o:'))).toHaveLength(Math.min(10, schools.length));
+    await h.send(coordinator, '/school сош 1');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('📋 Состояние: МБОУ СОШ № 1');
+    await h.send(coordinator, '/school гимназия имени никого');
+    expect(h.telegram.lastTextTo(coordinator.id)).toBe('В вашей территории нет организации, в названии которой есть «гимназия имени никого».');
+    await h.send(coordinator, '/school');
+    expect(h.telegram.lastTextTo(coordinator.id)).toBe('Напишите часть названия: /school СОШ № 3');
+    // Another territory's school is not found by the coordinator of Artemovsky.
+    await h.send(otherCoordinator, '/school СОШ № 1');
+    expect(h.telegram.lastTextTo(otherCoordinator.id)).toContain('нет организации');
+  });
 });

@@ -4,7 +4,8 @@ import { MENTEE_CATEGORIES } from '../../domain/register/register.types';
 import { pushTasks } from '../../domain/reminders/sweep';
 import { todayIn } from '../../domain/register/register-input';
 import { schoolStatus, STATUS_HORIZON_DAYS } from '../../domain/status/school-status';
-import { overdueByParty, territoryStatus } from '../../domain/status/territory-status';
+import { overdueByParty, schoolMarks, territoryStatus, type SchoolMark } from '../../domain/status/territory-status';
+import { showInPlace } from '../show';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { chunkLines } from '../format';
@@ -44,6 +45,40 @@ export function statusFeature(): Composer<BotContext> {
       for (const x of p.tasks) lines.push(`• ${`${x.number} ${clip(oneLine(x.name), 80)}`.trim()} — ${dueText(ctx.t, x.due, today)}`);
     }
     for (const chunk of chunkLines(lines)) await ctx.reply(chunk);
+  });
+
+  // /schools: the territory's schools with marks, ten a page, each with a button to open it.
+  feature.command('schools', allow('schools'), async (ctx) => {
+    const territory = coordinatorTerritoryOf(ctx.user);
+    if (!territory) return ctx.reply(ctx.t('invite_cmd.no_scope'));
+    const { text, keyboard } = await schoolsPage(ctx, territory, 0);
+    await ctx.reply(text, { reply_markup: keyboard });
+  });
+
+  feature.callbackQuery(/^sc:p:(\d+)$/, allow('schools'), async (ctx) => {
+    const territory = coordinatorTerritoryOf(ctx.user);
+    if (!territory) return ctx.answerCallbackQuery({ text: ctx.t('status.not_found'), show_alert: true });
+    const { text, keyboard } = await schoolsPage(ctx, territory, Number(ctx.match[1]));
+    await showInPlace(ctx, text, keyboard);
+  });
+
+  // /school <part of a name>: one school's status, or a choice when several match.
+  feature.command('school', allow('schools'), async (ctx) => {
+    const territory = coordinatorTerritoryOf(ctx.user);
+    if (!territory) return ctx.reply(ctx.t('invite_cmd.no_scope'));
+    const query = ctx.match.trim();
+    if (!query) return ctx.reply(ctx.t('status.school_usage'));
+    const today = todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+    const found = await schoolMarks(ctx.services, territory, today, query);
+    if (found.length === 0) return ctx.reply(ctx.t('status.school_none', { query }));
+    if (found.length === 1) {
+      const { text } = await schoolStatusText(ctx, found[0]!.id, today);
+      for (const chunk of chunkLines(text.split('\n'))) await ctx.reply(chunk);
+      return;
+    }
+    const keyboard = new InlineKeyboard();
+    for (const m of found.slice(0, 10)) keyboard.text(`${markOf(m)} ${clip(m.name, 50)}`, `ss:o:${m.id}`).row();
+    await ctx.reply(ctx.t('status.school_several', { count: found.length, query }) + (found.length > 10 ? `\n${ctx.t('status.school_narrow')}` : ''), { reply_markup: keyboard });
   });
 
   // A coordinator opens one school of their territory from their /status (the territory is the person's own).
@@ -129,4 +164,32 @@ async function coordinatorStatus(ctx: BotContext, territory: Scope): Promise<voi
     lines.push(t(region ? 'status.buttons_hint_region' : 'status.buttons_hint'));
   } else lines.push('', t('status.overdue_none'));
   await ctx.reply(lines.join('\n'), status.mostOverdue.length > 0 ? { reply_markup: keyboard } : {});
+}
+
+const PAGE = 10;
+
+/** 🔴 overdue, 🟡 due within a week, ✅ nothing pressing; 👤 nobody of the school is in the bot. */
+function markOf(m: SchoolMark): string {
+  return `${m.overdue > 0 ? '🔴' : m.soon > 0 ? '🟡' : '✅'}${m.joined ? '' : '👤'}`;
+}
+
+async function schoolsPage(ctx: BotContext, territory: Scope, page: number): Promise<{ text: string; keyboard: InlineKeyboard }> {
+  const today = todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+  const all = await schoolMarks(ctx.services, territory, today);
+  const pages = Math.max(1, Math.ceil(all.length / PAGE));
+  const p = Math.min(Math.max(0, page), pages - 1);
+  const shown = all.slice(p * PAGE, (p + 1) * PAGE);
+  const lines = [ctx.t('status.schools_title', { count: all.length, page: p + 1, pages })];
+  const keyboard = new InlineKeyboard();
+  for (const [i, m] of shown.entries()) {
+    const n = p * PAGE + i + 1;
+    lines.push(ctx.t('status.school_line', { n, mark: markOf(m), name: m.name, overdue: m.overdue, soon: m.soon }));
+    keyboard.text(`📋 ${n}`, `ss:o:${m.id}`);
+    if (i % 5 === 4) keyboard.row();
+  }
+  lines.push('', ctx.t('status.schools_legend'));
+  keyboard.row();
+  if (p > 0) keyboard.text('◀️', `sc:p:${p - 1}`);
+  if (p < pages - 1) keyboard.text('▶️', `sc:p:${p + 1}`);
+  return { text: lines.join('\n'), keyboard };
 }

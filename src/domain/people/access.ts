@@ -6,7 +6,7 @@ import type { User } from './people.types';
  */
 export type Actor = 'guest' | 'head' | 'curator' | 'coordinator' | 'admin';
 
-export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'status', 'overdue'] as const;
+export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'status', 'overdue', 'schools', 'school'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const ACCESS: Record<Command, readonly Actor[]> = {
@@ -30,6 +30,8 @@ export const ACCESS: Record<Command, readonly Actor[]> = {
   // In one message: what a school still owes and its register; a coordinator's territory at a glance.
   status: ['head', 'curator', 'coordinator'],
   overdue: ['coordinator'],
+  schools: ['coordinator'],
+  school: ['coordinator'],
   review: ['coordinator'],
   roadmap: ['coordinator'],
   reminders: ['coordinator'],
@@ -54,7 +56,7 @@ export function canUse(command: Command, user: User | null | undefined): boolean
 
 /** The commands a user's Telegram menu shows, in menu order. */
 export function menuCommands(user: User | null | undefined): Command[] {
-  const order: Command[] = ['status', 'overdue', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
+  const order: Command[] = ['status', 'overdue', 'schools', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
   const available = order.filter((c) => canUse(c, user));
   return actorsOf(user).includes('guest') ? ['start', ...available] : available;
 }

@@ -1,4 +1,5 @@
 import type { Task } from '../roadmap/roadmap.types';
+import { nameKey } from '../shared/names';
 import type { Services } from '../services';
 import type { Scope } from '../territory/territory.types';
 
@@ -91,4 +92,41 @@ export async function territoryStatus(services: Services, scope: Scope, today: s
         }
       : {}),
   };
+}
+
+export interface SchoolMark {
+  id: string;
+  name: string;
+  overdue: number;
+  /** Due within a week. */
+  soon: number;
+  joined: boolean;
+}
+
+/**
+ * The schools of a territory with what a coordinator looks for first (overdue, due within a week, nobody in the
+ * bot), by name; `search` keeps those whose short or full name contains it.
+ */
+export async function schoolMarks(services: Services, scope: Scope, today: string, search?: string): Promise<SchoolMark[]> {
+  let orgs = await services.territory.organizationsIn(scope);
+  if (search) {
+    // «сош 1», «СОШ № 1» and «школа №1» find «МБОУ СОШ № 1», and «сош 1» does not find «СОШ № 10».
+    const norm = (text: string) => ` ${nameKey(text).replace(/[№#"'«»().,]/g, ' ').replace(/(\d+)/g, ' $1 ').replace(/\s+/g, ' ').trim()} `;
+    const query = norm(search).trim();
+    const pattern = new RegExp(` ${query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${/\d$/.test(query) ? ' ' : ''}`);
+    orgs = orgs.filter((o) => pattern.test(norm(o.shortName)) || pattern.test(norm(o.fullName)));
+  }
+  const week = new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+  const tasks = (await territoryTasks(services, scope)).filter((t) => !isDone(t) && t.due);
+  const people = await services.people.usersInScopes(orgs.map((o) => o.id));
+  const joined = new Set(people.filter((u) => !u.unreachableAt && (u.role === 'head' || u.role === 'curator')).map((u) => u.scope!.id));
+  const overdue = new Map<string, number>();
+  const soon = new Map<string, number>();
+  for (const t of tasks) {
+    if (t.due! < today) overdue.set(t.target.id, (overdue.get(t.target.id) ?? 0) + 1);
+    else if (t.due! <= week) soon.set(t.target.id, (soon.get(t.target.id) ?? 0) + 1);
+  }
+  return orgs
+    .map((o) => ({ id: o.id, name: o.shortName, overdue: overdue.get(o.id) ?? 0, soon: soon.get(o.id) ?? 0, joined: joined.has(o.id) }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'ru', { numeric: true }));
 }
