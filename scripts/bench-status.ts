@@ -1,0 +1,78 @@
+/**
+ * npm run bench:status: the quick status answers for a municipality of 200 schools (the issue's goal: each within a
+ * second). 200 schools, a head in 150 of them, a municipal roadmap of 30 items published (6,000 tasks, some done,
+ * most overdue or ahead); then the reads behind /status (a coordinator's and a head's), /overdue, /schools and
+ * /school, each timed. Prints figures; asserts nothing. A database of its own is made and dropped at the end.
+ * Options (env): MONGODB_TEST_URI (default mongodb://127.0.0.1:27017), BENCH_ORGS (200), BENCH_ITEMS (30).
+ */
+import { randomBytes } from 'node:crypto';
+import mongoose, { Types } from 'mongoose';
+import { peopleModels } from '../src/domain/people/people.model';
+import { newItem, withResponsible } from '../src/domain/roadmap/roadmap-build';
+import { createServices } from '../src/domain/services';
+import { connectOptions } from '../src/domain/shared/connection';
+import { nameKey } from '../src/domain/shared/names';
+import { schoolStatus } from '../src/domain/status/school-status';
+import { overdueByParty, schoolMarks, territoryStatus } from '../src/domain/status/territory-status';
+import { territoryModels } from '../src/domain/territory/territory.model';
+
+const MONGO = (process.env.MONGODB_TEST_URI ?? 'mongodb://127.0.0.1:27017').replace(/\/$/, '');
+const ORGS = Number(process.env.BENCH_ORGS ?? 200);
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 30);
+
+async function main() {
+  const dbName = `bench_status_${randomBytes(4).toString('hex')}`;
+  const conn = mongoose.createConnection(`${MONGO}/${dbName}`, connectOptions({ serverSelectionTimeoutMS: 5000 }));
+  await conn.asPromise();
+  console.log(`status benchmark on ${MONGO} (database ${dbName}): ${ORGS} schools × ${ITEMS} items`);
+  try {
+    const now = new Date('2026-11-23T06:00:00Z');
+    const { services, ensureIndexes } = createServices(conn, { clock: () => now, inviteTtlDays: 14 });
+    await ensureIndexes();
+    const { Region, Municipality, Organization } = territoryModels(conn);
+    const { User } = peopleModels(conn);
+    const region = await Region.create({ name: 'Иркутская область', nameKey: 'иркутская область' });
+    const municipality = await Municipality.create({ regionId: region._id, name: 'г. Бодайбо и район', nameKey: 'г бодайбо и район', timezone: 'Asia/Irkutsk' });
+    const orgs = Array.from({ length: ORGS }, (_, i) => {
+      const name = `МБОУ СОШ № ${i + 1}`;
+      return { _id: new Types.ObjectId(), regionId: region._id, municipalityId: municipality._id, fullName: `${name} г. Бодайбо`, shortName: name, nameKey: nameKey(name), shortNameKey: nameKey(name), kind: 'school' };
+    });
+    await Organization.insertMany(orgs, { lean: true });
+    await User.insertMany(
+      orgs.slice(0, Math.round(ORGS * 0.75)).map((o, k) => ({ telegramId: 30_000_000 + k, chatId: 30_000_000 + k, fullName: `Руководитель ${k}`, role: 'head', scope: { level: 'organization', id: o._id }, scopeId: o._id, isAdmin: false, language: 'ru' })),
+      { lean: true },
+    );
+    const context = { ownerLevel: 'municipality' as const, period: { start: '2026-01-01', end: '2027-12-31' }, referenceDate: '2026-01-01' };
+    const items = Array.from({ length: ITEMS }, (_, i) => {
+      const due = new Date(Date.UTC(2026, 0, 15) + i * 25 * 86_400_000).toISOString().slice(0, 10).split('-').reverse().join('.');
+      return withResponsible(newItem({ number: String(i + 1), section: null, name: `Мероприятие ${i + 1}`, deadline: `до ${due}`, responsible: 'ОО', documentKind: '' }, context), 'organizations', 'ОО', context);
+    });
+    const scope = { level: 'municipality' as const, id: String(municipality._id) };
+    await services.roadmap.publish({ title: 'Дорожная карта', period: context.period, referenceDate: context.referenceDate, sections: 0, items }, scope, 'bench');
+    // Some schools confirmed a few tasks.
+    for (const o of orgs.slice(0, 40)) {
+      for (const { task } of (await services.roadmap.tasksOf(String(o._id))).slice(0, 3)) await services.roadmap.submit(String(o._id), task.id, [{ kind: 'comment', text: 'сделано' }], 1);
+    }
+    const today = '2026-11-23';
+    const time = async (label: string, run: () => Promise<unknown>) => {
+      await run(); // once to warm the caches a running bot has
+      const started = performance.now();
+      await run();
+      console.log(`  ${label}: ${(performance.now() - started).toFixed(0)} ms (goal ≤ 1,000 ms)`);
+    };
+    console.log('');
+    await time("a coordinator's /status", () => territoryStatus(services, scope, today));
+    await time('/overdue', () => overdueByParty(services, scope, today));
+    await time('/schools (every school with its marks)', () => schoolMarks(services, scope, today));
+    await time('/school СОШ № 17', () => schoolMarks(services, scope, today, 'СОШ № 17'));
+    await time("a head's /status", () => schoolStatus(services, String(orgs[17]!._id), today));
+  } finally {
+    await conn.dropDatabase();
+    await conn.close();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
