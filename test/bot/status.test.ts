@@ -147,4 +147,20 @@ describe('/status for a school', () => {
     await h.send(otherCoordinator, '/school СОШ № 1');
     expect(h.telegram.lastTextTo(otherCoordinator.id)).toContain('нет организации');
   });
+
+  it('/school matches a number whole: «сош 1» finds school No. 1, not No. 10; «сош» offers a choice', async () => {
+    await h.services.territory.importTable({
+      rows: [
+        { row: 1, cells: ['Регион', 'Муниципалитет', 'Часовой пояс', 'Полное наименование', 'Краткое наименование', 'Тип'] },
+        { row: 2, cells: ['Иркутская область', 'г. Бодайбо и район', 'Asia/Irkutsk', 'Муниципальное бюджетное общеобразовательное учреждение «Средняя школа № 10»', 'МБОУ СОШ № 10', 'школа'] },
+      ],
+    });
+    await h.send(coordinator, '/school сош 1');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('📋 Состояние: МБОУ СОШ № 1\n');
+    await h.send(coordinator, '/school СОШ №10');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('📋 Состояние: МБОУ СОШ № 10');
+    await h.send(coordinator, '/school сош');
+    expect(h.telegram.lastTextTo(coordinator.id)).toMatch(/^Нашлось \d+ по «сош»:/);
+    expect(h.telegram.lastButtons(coordinator.id).map((b) => b.text)).toEqual(expect.arrayContaining([expect.stringContaining('МБОУ СОШ № 1'), expect.stringContaining('МБОУ СОШ № 10')]));
+  });
 });
