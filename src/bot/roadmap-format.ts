@@ -1,6 +1,7 @@
 import type { Schedule } from '../domain/roadmap/deadline';
 import type { Assignment, Evidence, ItemDraft, Roadmap, RoadmapItem, Task } from '../domain/roadmap/roadmap.types';
 import type { TFunction } from './i18n';
+import { daysBetween } from '../domain/reminders/working-time';
 
 /** 2021-03-31 → 31.03.2021. */
 export const showDate = (day: string | null | undefined): string => (day ? `${day.slice(8, 10)}.${day.slice(5, 7)}.${day.slice(0, 4)}` : '—');
@@ -43,10 +44,7 @@ export function itemLine(t: TFunction, item: ItemDraft): string {
 export const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
 export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** Whole days from `from` to `to` (YYYY-MM-DD), negative when `to` is earlier. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
-}
+export { daysBetween };
 
 /** The mark a task shows in a list: overdue, due within a week, waiting, returned, on review, done. */
 export function taskMark(task: Pick<Task, 'status' | 'due'>, today: string): string {

@@ -5,7 +5,7 @@ import { pushGroup } from '../../domain/reminders/sweep';
 import type { BotContext } from '../context';
 import { chunkLines, formatDateTime } from '../format';
 import { allow } from '../middlewares/access';
-import { oneLine } from '../roadmap-format';
+import { daysBetween, oneLine } from '../roadmap-format';
 
 /**
  * «Напомнить завтра» under a nudge, «Напомнить им сейчас» under an escalation, and /reminders: a coordinator sees
@@ -43,8 +43,14 @@ export function remindersFeature(): Composer<BotContext> {
     if (!scope) return ctx.reply(ctx.t('invite_cmd.no_scope'));
     const log = await ctx.services.reminders.logOf(scope.id, 30);
     if (log.length === 0) return ctx.reply(ctx.t('nudges.log_empty'));
-    const timezone = (await ctx.services.territory.describeScope(scope))?.timezone ?? 'Europe/Moscow';
+    const timezone = await ctx.services.territory.timezoneOf(scope);
     const lines = [ctx.t('nudges.log_header', { count: log.length })];
+    // Who, which school, which item: read now (the log keeps ids only), each person and task once, the items of
+    // all the tasks together.
+    const people = new Map((await Promise.all([...new Set(log.map((e) => e.recipient))].map((id) => ctx.services.people.getUser(id)))).filter((u) => u !== null).map((u) => [u.telegramId, u]));
+    const taskIds = [...new Set(log.map((e) => e.taskId ?? e.taskIds?.[0]).filter((id): id is string => Boolean(id)))];
+    const tasks = new Map((await Promise.all(taskIds.map((id) => ctx.services.roadmap.getTask(id)))).filter((t) => t !== null).map((t) => [t.id, t]));
+    const items = await ctx.services.roadmap.itemsOfTasks([...tasks.values()]);
     for (const entry of log) {
       const status =
         entry.status === 'sent'
@@ -56,14 +62,13 @@ export function remindersFeature(): Composer<BotContext> {
               : entry.status === 'queued'
                 ? ctx.t('nudges.log_queued')
                 : ctx.t('nudges.log_sending');
-      // Who, which school, which item: read now from the task (the log keeps ids only).
-      const who = await ctx.services.people.getUser(entry.recipient);
-      const task = entry.taskId ? await ctx.services.roadmap.getTask(entry.taskId) : entry.taskIds?.[0] ? await ctx.services.roadmap.getTask(entry.taskIds[0]) : null;
-      const item = task ? (await ctx.services.roadmap.itemsOfTasks([task])).get(task.itemId) : undefined;
+      const who = people.get(entry.recipient);
+      const task = tasks.get(entry.taskId ?? entry.taskIds?.[0] ?? '');
+      const item = task ? items.get(task.itemId) : undefined;
       const party = entry.kind === 'escalation' ? ctx.t('nudges.log_group', { count: entry.taskIds?.length ?? 0 }) : task ? await partyName(ctx.services.territory, task) : '';
       const label = [who?.fullName ?? String(entry.recipient), party, item ? `${item.number.replace(/\.$/, '')} ${oneLine(item.name)}`.slice(0, 120) : ''].filter(Boolean).join(' · ');
       // How many days before or after the due day the nudge was planned for.
-      const days = task?.due && /^\d{4}-\d{2}-\d{2}$/.test(entry.slot) ? Math.abs(Math.round((Date.parse(`${entry.slot}T00:00:00Z`) - Date.parse(`${task.due}T00:00:00Z`)) / 86_400_000)) : '';
+      const days = task?.due && /^\d{4}-\d{2}-\d{2}$/.test(entry.slot) ? Math.abs(daysBetween(task.due, entry.slot)) : '';
       lines.push(ctx.t('nudges.log_line', { at: formatDateTime(entry.at, timezone, ctx.language), kind: ctx.t(`cli.remind.kind.${entry.kind}`, { days }).replace(/\s+/g, ' ').trim(), label, status }));
     }
     for (const chunk of chunkLines(lines)) await ctx.reply(chunk);

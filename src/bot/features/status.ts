@@ -2,7 +2,6 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { coordinatorTerritoryOf, taskPartyOf } from '../../domain/people/access';
 import { MENTEE_CATEGORIES } from '../../domain/register/register.types';
 import { pushTasks } from '../../domain/reminders/sweep';
-import { todayIn } from '../../domain/register/register-input';
 import { schoolStatus, STATUS_HORIZON_DAYS } from '../../domain/status/school-status';
 import { overdueByParty, schoolMarks, territoryStatus, type SchoolMark } from '../../domain/status/territory-status';
 import { showInPlace } from '../show';
@@ -36,7 +35,7 @@ export function statusFeature(): Composer<BotContext> {
   feature.command('overdue', allow('overdue'), async (ctx) => {
     const territory = coordinatorTerritoryOf(ctx.user);
     if (!territory) return ctx.reply(ctx.t('invite_cmd.no_scope'));
-    const today = todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+    const today = await partyToday(ctx);
     const parties = await overdueByParty(ctx.services, territory, today);
     if (parties.length === 0) return ctx.reply(ctx.t('status.overdue_none'));
     const lines = [ctx.t('status.overdue_all', { tasks: parties.reduce((n, p) => n + p.tasks.length, 0), parties: parties.length })];
@@ -68,7 +67,7 @@ export function statusFeature(): Composer<BotContext> {
     if (!territory) return ctx.reply(ctx.t('invite_cmd.no_scope'));
     const query = ctx.match.trim();
     if (!query) return ctx.reply(ctx.t('status.school_usage'));
-    const today = todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+    const today = await partyToday(ctx);
     const found = await schoolMarks(ctx.services, territory, today, query);
     if (found.length === 0) return ctx.reply(ctx.t('status.school_none', { query }));
     if (found.length === 1) {
@@ -87,7 +86,7 @@ export function statusFeature(): Composer<BotContext> {
     const org = territory ? await schoolIn(ctx, territory, ctx.match[1]!) : null;
     if (!territory || !org) return ctx.answerCallbackQuery({ text: ctx.t('status.not_found'), show_alert: true });
     await ctx.answerCallbackQuery();
-    const { text } = await schoolStatusText(ctx, org, todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock()));
+    const { text } = await schoolStatusText(ctx, org, await partyToday(ctx));
     for (const chunk of chunkLines(text.split('\n'))) await ctx.reply(chunk);
   });
 
@@ -95,7 +94,7 @@ export function statusFeature(): Composer<BotContext> {
   feature.callbackQuery(/^ss:n:([0-9a-f]{24})$/, allow('status'), async (ctx) => {
     const territory = coordinatorTerritoryOf(ctx.user);
     if (!territory) return ctx.answerCallbackQuery({ text: ctx.t('status.not_found'), show_alert: true });
-    const today = todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+    const today = await partyToday(ctx);
     const overdue = (await ctx.services.roadmap.tasksOf(ctx.match[1]!, ['open', 'returned'])).map((x) => x.task).filter((t) => t.due && t.due < today);
     const result = await pushTasks({ services: ctx.services, sent: ctx.services.reminders.sent }, ctx.services.clock(), territory.id, overdue);
     if (result.nudged + result.nobody === 0) return ctx.answerCallbackQuery({ text: ctx.t('status.not_found'), show_alert: true });
@@ -145,7 +144,7 @@ async function schoolIn(ctx: BotContext, territory: Scope, orgId: string): Promi
 /** A coordinator's /status: who is in the bot, how the tasks stand, the ten most overdue with Open and Nudge. */
 async function coordinatorStatus(ctx: BotContext, territory: Scope): Promise<void> {
   const view = await ctx.services.territory.describeScope(territory);
-  const today = todayIn(view?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+  const today = await partyToday(ctx);
   const status = await territoryStatus(ctx.services, territory, today);
   const t = ctx.t;
   const region = territory.level === 'region';
@@ -174,7 +173,7 @@ function markOf(m: SchoolMark): string {
 }
 
 async function schoolsPage(ctx: BotContext, territory: Scope, page: number): Promise<{ text: string; keyboard: InlineKeyboard }> {
-  const today = todayIn((await ctx.services.territory.describeScope(territory))?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+  const today = await partyToday(ctx);
   const all = await schoolMarks(ctx.services, territory, today);
   const pages = Math.max(1, Math.ceil(all.length / PAGE));
   const p = Math.min(Math.max(0, page), pages - 1);

@@ -11,8 +11,7 @@ const PAGE_SIZE = 8;
 
 /** The person's calendar day, in the time zone of their school or territory. */
 export async function partyToday(ctx: BotContext): Promise<string> {
-  const view = ctx.user?.scope ? await ctx.services.territory.describeScope(ctx.user.scope) : null;
-  return todayIn(view?.timezone ?? 'Europe/Moscow', ctx.services.clock());
+  return todayIn(ctx.user?.scope ? await ctx.services.territory.timezoneOf(ctx.user.scope) : 'Europe/Moscow', ctx.services.clock());
 }
 
 async function renderList(ctx: BotContext, party: string, page: number) {

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import type { RoadmapService } from '../roadmap/roadmap.service';
 import type { Clock } from '../shared/clock';
 import type { TerritoryService } from '../territory/territory.service';
+import { zoneScopeOf } from '../roadmap/roadmap-party';
 import { sentLog } from './outbox';
 import { atLocal, localParts, nextWorkingDay, WORKING_HOURS } from './working-time';
 
@@ -27,8 +28,7 @@ export function createRemindersService(conn: Connection, roadmap: RoadmapService
     async snooze(taskId: string, telegramId: number): Promise<{ until: Date; timezone: string } | null> {
       const task = await roadmap.getTask(taskId);
       if (!task || (task.status !== 'open' && task.status !== 'returned')) return null;
-      const scope = task.municipalityId ? { level: 'municipality' as const, id: task.municipalityId } : { level: 'region' as const, id: task.regionId };
-      const timezone = (await territory.describeScope(scope))?.timezone ?? 'Europe/Moscow';
+      const timezone = await territory.timezoneOf(zoneScopeOf(task));
       const until = atLocal(nextWorkingDay(localParts(options.clock(), timezone).day), WORKING_HOURS.start, timezone);
       await sent.snooze(taskId, telegramId, until);
       // The sweep must look at the task again on that day at the latest.

@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { User } from '../people/people.types';
-import { answersFor, partyName, partyScopeId } from '../roadmap/roadmap-party';
+import { answersFor, partyName, partyScopeId, zoneScopeOf as scopeOfTask } from '../roadmap/roadmap-party';
 import type { Roadmap, RoadmapItem, Task } from '../roadmap/roadmap.types';
 import type { Services } from '../services';
-import type { Scope } from '../territory/territory.types';
 import { buildDigest, digestDue } from './digest';
 import { isNudge, type DeliveryOutcome, type Escalation, type Notice, type Nudge, type OutboxMessage, type Recipient, type SentLog } from './outbox';
 import { dueNow, nextNudgeAt, policyOf, type PlannedNudge } from './policy';
-import { addDays, localParts, nextWorkingSlot } from './working-time';
+import { addDays, daysBetween, localParts, nextWorkingSlot } from './working-time';
 
 export { sentLog, type DeliveryOutcome, type Nudge, type OutboxMessage, type SentLog } from './outbox';
 
@@ -39,7 +38,6 @@ const ESCALATION_NAMES = 15;
 const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 const recipientOf = (u: User): Recipient => ({ telegramId: u.telegramId, chatId: u.chatId, language: u.language, fullName: u.fullName });
 const isOpen = (t: Pick<Task, 'status'>) => t.status === 'open' || t.status === 'returned';
-const scopeOfTask = (t: Task): Scope => (t.municipalityId ? { level: 'municipality', id: t.municipalityId } : { level: 'region', id: t.regionId });
 const itemRef = (i: RoadmapItem): Nudge['item'] => ({ id: i.id, number: i.number, name: i.name, documentKind: i.documentKind });
 const roadmapRef = (r: Roadmap): Nudge['roadmap'] => ({ id: r.id, title: r.title, owner: r.owner });
 
@@ -80,7 +78,7 @@ export async function sweep(deps: SweepDeps, now: Date, options: { dryRun?: bool
   const zones = new Map<string, string>();
   for (const t of all) {
     const scope = scopeOfTask(t);
-    if (!zones.has(scope.id)) zones.set(scope.id, (await services.territory.describeScope(scope))?.timezone ?? 'Europe/Moscow');
+    if (!zones.has(scope.id)) zones.set(scope.id, await services.territory.timezoneOf(scope));
   }
   const snoozes: Awaited<ReturnType<SentLog['allSnoozes']>> = all.length > 0 ? await deps.sent.allSnoozes() : new Map();
   lap('select');
@@ -240,7 +238,7 @@ async function digests(deps: SweepDeps, now: Date): Promise<OutboxMessage[]> {
   const out: OutboxMessage[] = [];
   for (const c of await deps.services.people.coordinators()) {
     if (!c.scope || c.scope.level === 'organization' || c.unreachableAt) continue;
-    const zone = (await deps.services.territory.describeScope(c.scope))?.timezone ?? 'Europe/Moscow';
+    const zone = await deps.services.territory.timezoneOf(c.scope);
     if (nextWorkingSlot(now, zone).getTime() !== now.getTime()) continue;
     const week = digestDue(now, zone);
     if (!week) continue;
@@ -356,8 +354,7 @@ export async function pushTasks(deps: Pick<SweepDeps, 'services' | 'sent'>, now:
       continue;
     }
     result.nudged++;
-    const zone = (await services.territory.describeScope(scopeOfTask(task)))?.timezone ?? 'Europe/Moscow';
-    const days = Math.round((Date.parse(`${task.due}T00:00:00Z`) - Date.parse(`${localParts(now, zone).day}T00:00:00Z`)) / 86_400_000);
+    const days = daysBetween(localParts(now, await services.territory.timezoneOf(scopeOfTask(task))).day, task.due!);
     for (const u of to) {
       messages.push({ key: `${task.id}|pushed|${utcDay(now)}|${u.telegramId}`, kind: 'pushed', slot: utcDay(now), days, recipient: recipientOf(u), task: { id: task.id, due: task.due, target: task.target }, item: itemRef(item), roadmap: roadmapRef(roadmap), party: '' });
     }

@@ -11,6 +11,11 @@ export function partyScopeId(task: Pick<Task, 'target'>, roadmap: Pick<Roadmap, 
   return task.target.level === 'coordinator' ? roadmap.owner.id : task.target.id;
 }
 
+/** The territory whose clock a task keeps: its municipality's, or the region's for a regional party. */
+export function zoneScopeOf(task: Pick<Task, 'municipalityId' | 'regionId'>): { level: 'municipality' | 'region'; id: string } {
+  return task.municipalityId ? { level: 'municipality', id: task.municipalityId } : { level: 'region', id: task.regionId };
+}
+
 /** Whether a person of the party's scope answers for the task (their role fits the kind of party). */
 export function answersFor(user: Pick<User, 'role'>, task: Pick<Task, 'target'>): boolean {
   return task.target.level === 'organization' ? user.role === 'head' || user.role === 'curator' : user.role === 'coordinator';

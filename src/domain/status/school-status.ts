@@ -1,5 +1,6 @@
 import type { MenteeCategory } from '../register/register.types';
 import type { RoadmapItem, Task } from '../roadmap/roadmap.types';
+import { addDays } from '../reminders/working-time';
 import type { Services } from '../services';
 
 /** How far ahead a head's /status looks for what is due. */
@@ -21,7 +22,6 @@ export interface SchoolStatus {
   };
 }
 
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * What a school still owes and where its register stands, in one read: overdue tasks, those due within two weeks,

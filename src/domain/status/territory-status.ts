@@ -1,4 +1,5 @@
 import type { Task } from '../roadmap/roadmap.types';
+import { addDays } from '../reminders/working-time';
 import { nameKey } from '../shared/names';
 import type { Services } from '../services';
 import type { Scope } from '../territory/territory.types';
@@ -116,7 +117,7 @@ export async function schoolMarks(services: Services, scope: Scope, today: strin
     const pattern = new RegExp(` ${query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${/\d$/.test(query) ? ' ' : ''}`);
     orgs = orgs.filter((o) => pattern.test(norm(o.shortName)) || pattern.test(norm(o.fullName)));
   }
-  const week = new Date(Date.parse(`${today}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+  const week = addDays(today, 7);
   const tasks = (await territoryTasks(services, scope)).filter((t) => !isDone(t) && t.due);
   const people = await services.people.usersInScopes(orgs.map((o) => o.id));
   const joined = new Set(people.filter((u) => !u.unreachableAt && (u.role === 'head' || u.role === 'curator')).map((u) => u.scope!.id));

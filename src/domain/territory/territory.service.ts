@@ -119,6 +119,11 @@ export function createTerritoryService(repo: TerritoryRepository, options: Terri
       return scopes.get(`${scope.level}:${scope.id}`, () => loadScope(scope));
     },
 
+    /** The time zone of a scope (cached with it); Moscow for an unknown one. */
+    async timezoneOf(scope: Scope): Promise<string> {
+      return (await scopes.get(`${scope.level}:${scope.id}`, () => loadScope(scope)))?.timezone ?? 'Europe/Moscow';
+    },
+
     /** Organizations a scope covers, for a coordinator's list and for fanning out tasks later. */
     async organizationsIn(scope: Scope): Promise<Organization[]> {
       if (scope.level === 'organization') {
