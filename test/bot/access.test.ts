@@ -52,9 +52,9 @@ describe('access: role × command', () => {
 
   it('the command menu of each role lists exactly what that role may use', () => {
     expect(menuCommands(null)).toEqual(['start', 'help', 'lang', 'cancel']);
-    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'head' })).toEqual(['status', 'tasks', 'mentors', 'counts', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
-    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'curator' })).toEqual(['status', 'tasks', 'mentors', 'counts', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
-    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'coordinator' })).toEqual(['status', 'overdue', 'schools', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'head' })).toEqual(['status', 'indicators', 'tasks', 'mentors', 'counts', 'practice', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'curator' })).toEqual(['status', 'indicators', 'tasks', 'mentors', 'counts', 'practice', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
+    expect(menuCommands({ telegramId: 1, isAdmin: false, role: 'coordinator' })).toEqual(['status', 'overdue', 'schools', 'indicators', 'tasks', 'review', 'roadmap', 'request', 'monitoring', 'report', 'reminders', 'settings', 'mentors', 'counts', 'banks', 'meeting', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
     expect(menuCommands({ telegramId: 1, isAdmin: true })).toEqual(['mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
   });
 

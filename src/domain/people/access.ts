@@ -6,7 +6,7 @@ import type { User } from './people.types';
  */
 export type Actor = 'guest' | 'head' | 'curator' | 'coordinator' | 'admin';
 
-export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'status', 'overdue', 'schools', 'school'] as const;
+export const COMMANDS = ['start', 'help', 'me', 'lang', 'cancel', 'orgs', 'invite', 'mentors', 'counts', 'template', 'export', 'curators', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'status', 'overdue', 'schools', 'school', 'indicators', 'report', 'monitoring', 'request', 'practice', 'banks', 'meeting'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export const ACCESS: Record<Command, readonly Actor[]> = {
@@ -37,6 +37,20 @@ export const ACCESS: Record<Command, readonly Actor[]> = {
   reminders: ['coordinator'],
   // A roadmap's reminder policy belongs to the coordinator who owns the roadmap.
   settings: ['coordinator'],
+  // The 15 target indicators: a school's own for its head and curators; a territory's for its coordinator, who also
+  // enters the territory's own figures (children living there, enterprises).
+  indicators: ['head', 'curator', 'coordinator'],
+  // One XLSX of the territory: roadmap matrix, register, indicators, monitoring.
+  report: ['coordinator'],
+  // The quarterly monitoring is started and followed by coordinators; heads answer it as a task (/tasks).
+  monitoring: ['coordinator'],
+  // A data request to every head of the territory: a task for each school.
+  request: ['coordinator'],
+  // School of Mentoring (seed 004): schools submit practices and programmes to the municipal bank…
+  practice: ['head', 'curator'],
+  // …the coordinator (the head of МШН) sees the banks and records МШН meetings.
+  banks: ['coordinator'],
+  meeting: ['coordinator'],
 };
 
 /** Every actor a user acts as: an operator who also coordinates a municipality is both. */
@@ -56,7 +70,7 @@ export function canUse(command: Command, user: User | null | undefined): boolean
 
 /** The commands a user's Telegram menu shows, in menu order. */
 export function menuCommands(user: User | null | undefined): Command[] {
-  const order: Command[] = ['status', 'overdue', 'schools', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
+  const order: Command[] = ['status', 'overdue', 'schools', 'indicators', 'tasks', 'review', 'roadmap', 'request', 'monitoring', 'report', 'reminders', 'settings', 'mentors', 'counts', 'practice', 'banks', 'meeting', 'template', 'export', 'curators', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel'];
   const available = order.filter((c) => canUse(c, user));
   return actorsOf(user).includes('guest') ? ['start', ...available] : available;
 }

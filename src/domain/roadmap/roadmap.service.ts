@@ -5,7 +5,7 @@ import type { Organization, Scope } from '../territory/territory.types';
 import { firstNudgeDay, policyOf, policyProblem, type PolicyProblem, type ReminderPolicy } from '../reminders/policy';
 import { occurrences } from './deadline';
 import type { NewTask, RoadmapRepository } from './roadmap.repository';
-import type { Evidence, Roadmap, RoadmapDraft, RoadmapItem, Task, TaskTarget } from './roadmap.types';
+import type { Evidence, ItemDraft, Roadmap, RoadmapDraft, RoadmapItem, Task, TaskTarget } from './roadmap.types';
 
 export interface PublishResult {
   roadmap: Roadmap;
@@ -44,7 +44,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
     return { organizations, municipalities, regionId: view?.region.id ?? owner.id, municipalityId: view?.municipality?.id };
   }
 
-  return {
+  const service = {
     /** Calls `listener` with the ids of tasks that stopped being open (submitted, or removed from their roadmap). */
     onTasksClosed(listener: (taskIds: string[]) => Promise<void>): void {
       closedListeners.push(listener);
@@ -114,6 +114,29 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
         items: { added: draft.items.filter((i) => !before.has(i.key)).length, updated: draft.items.filter((i) => before.has(i.key)).length, removed: removedItems.length },
         tasks: { created: createdTasks, removed: obsolete.length, kept: existing.size - obsolete.length },
       };
+    },
+
+    /**
+     * Adds one item to the owner's roadmap of this title, made when there is none yet (a coordinator's data
+     * requests, the quarterly monitoring), and publishes it: each party gets its task, nudged and reviewed like any
+     * other. An item with the same key is replaced; the roadmap's other items and their tasks stay as they are.
+     */
+    async appendItem(owner: Scope, title: string, item: ItemDraft, actor: number | string): Promise<{ roadmap: Roadmap; item: RoadmapItem; tasksCreated: number }> {
+      const existing = await repo.findRoadmap(owner.id, nameKey(title) || 'roadmap');
+      const today = clock().toISOString().slice(0, 10);
+      const draft: RoadmapDraft = existing
+        ? await service.draftOf(existing)
+        : { title, period: { start: today, end: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}` }, referenceDate: today, sections: 0, items: [] };
+      const dues = item.assignments.flatMap((a) => occurrences(a.schedule, draft.period)).map((o) => o.due ?? '');
+      const latest = dues.reduce((a, b) => (b > a ? b : a), draft.period.end);
+      const result = await service.publish(
+        { ...draft, period: { ...draft.period, end: latest }, items: [...draft.items.filter((i) => i.key !== item.key), item] },
+        owner,
+        actor,
+        existing?.fileName,
+      );
+      const saved = (await repo.itemsOf(result.roadmap.id)).find((i) => i.key === item.key)!;
+      return { roadmap: result.roadmap, item: saved, tasksCreated: result.tasks.created };
     },
 
     /** An item of one of this owner's roadmaps, with its roadmap; null for anyone else's (a guessed id). */
@@ -265,6 +288,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       return item ? { task, item, roadmap } : null;
     },
   };
+  return service;
 }
 
 /** The organizations of the territory a responsible text names by their short or full name. */
