@@ -1,4 +1,5 @@
 import type { Connection } from 'mongoose';
+import { createIndicatorsService, type IndicatorsService } from './indicators/indicators.service';
 import { createPeopleRepository } from './people/people.repository';
 import { createPeopleService, type PeopleService } from './people/people.service';
 import { createRegisterBulk } from './register/register-bulk';
@@ -19,6 +20,7 @@ export interface Services {
   register: RegisterService;
   roadmap: RoadmapService;
   reminders: RemindersService;
+  indicators: IndicatorsService;
   /** The one clock every service reads, so the bot's "today" is the one the tests set. */
   clock: Clock;
 }
@@ -43,11 +45,12 @@ export function createServices(conn: Connection, options: ServiceOptions) {
   const register = createRegisterService(registerRepo, territory, registerOptions, createRegisterBulk(conn, territory, registerOptions));
   const reminders = createRemindersService(conn, roadmap, territory, { clock: options.clock });
   roadmap.onTasksClosed((taskIds) => reminders.sent.cancelQueued(taskIds));
+  const indicators = createIndicatorsService(conn, { territory, register, clock: options.clock });
   return {
-    services: { territory, people, register, roadmap, reminders, clock: options.clock } satisfies Services,
+    services: { territory, people, register, roadmap, reminders, indicators, clock: options.clock } satisfies Services,
     async ensureIndexes() {
       // One after another: a new database's collections are created here, which FerretDB handles best in turn.
-      for (const repo of [territoryRepo, peopleRepo, registerRepo, roadmapRepo, sentLog(conn)]) await repo.ensureIndexes();
+      for (const repo of [territoryRepo, peopleRepo, registerRepo, roadmapRepo, sentLog(conn), indicators]) await repo.ensureIndexes();
     },
   };
 }
