@@ -15,9 +15,12 @@ import { createReviewReturnConversation, REVIEW_RETURN } from './conversations/r
 import { createRoadmapEditConversation, ROADMAP_EDIT } from './conversations/roadmap-edit';
 import { createRoadmapImportConversation, ROADMAP_IMPORT } from './conversations/roadmap-import';
 import { createSettingsConversation, SETTINGS_DIALOGUE } from './conversations/settings';
+import { createFiguresConversation, FIGURES_DIALOGUE } from './conversations/figures';
+import { createRequestConversation, REQUEST_DIALOGUE } from './conversations/request';
 import { createTaskDoneConversation, TASK_DONE } from './conversations/task-done';
 import { cancelFeature } from './features/cancel';
 import { helpFeature } from './features/help';
+import { indicatorsFeature } from './features/indicators';
 import { inviteFeature } from './features/invite';
 import { languageFeature } from './features/language';
 import { countsFeature } from './features/counts';
@@ -32,6 +35,7 @@ import { remindersFeature } from './features/reminders';
 import { roadmapFeature } from './features/roadmap';
 import { roadmapFilesFeature } from './features/roadmap-files';
 import { settingsFeature } from './features/settings';
+import { requestFeature } from './features/request';
 import { statusFeature } from './features/status';
 import { tasksFeature } from './features/tasks';
 import { startFeature } from './features/start';
@@ -124,9 +128,13 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createRoadmapImportConversation(deps), { id: ROADMAP_IMPORT }));
   chat.use(createConversation(createRoadmapEditConversation(deps), { id: ROADMAP_EDIT }));
   chat.use(createConversation(createSettingsConversation(deps), { id: SETTINGS_DIALOGUE }));
+  chat.use(createConversation(createFiguresConversation(deps), { id: FIGURES_DIALOGUE }));
+  chat.use(createConversation(createRequestConversation(deps), { id: REQUEST_DIALOGUE }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
   chat.use(roadmapFilesFeature(), mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
   chat.use(statusFeature(), tasksFeature(), reviewFeature(), roadmapFeature(), remindersFeature(), settingsFeature());
+  chat.use(indicatorsFeature());
+  chat.use(requestFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

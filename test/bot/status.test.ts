@@ -66,6 +66,9 @@ describe('/status for a school', () => {
     expect(text).toContain('👥 Реестр: пар — 2, наставников — 1.');
     expect(text).toContain('Наставляемые: молодой специалист — 1, обучающийся — 1.');
     expect(text).toContain('Молодые специалисты с наставником: 1 из 4.');
+    // The school's indicators below target: e.g. 1 young specialist with a mentor of 4 reported.
+    expect(text).toContain('Показатели ниже цели:\n🔴 2. Дети 11–18 лет в роли наставляемых: 0,3% (цель 20%, с первого года)');
+    expect(text).toContain('🔴 4. Учителя — молодые специалисты в роли наставляемых: 25% (цель 100%, с первого года)');
     expect(h.telegram.lastButtons(head.id).map((b) => b.text)).toEqual(['📄 Все задачи']);
   });
 
@@ -87,6 +90,9 @@ describe('/status for a school', () => {
     // Item 1 is overdue everywhere; item 4 of school 1 is back with it (returned), the rest are ahead.
     expect(text).toContain(`Задачи: выполнено в срок — 0, с опозданием — 0, просрочено — ${schools}, срок не наступил — ${schools * 3}.`);
     expect(text).toContain('1. МБОУ СОШ № 1 — 1');
+    // Indicators: 1 of 1 school runs programmes (green); 1 of 2 organizations, young specialists 1 of 4, children
+    // with disabilities 0 of 5, at risk 0 of 3 and no event this year (red); no territory figures entered (8 without data).
+    expect(text).toContain('Показатели: 🟢 1 · 🟡 0 · 🔴 6 · ⚪ 8 — /indicators');
     expect(text).toMatch(/МКДОУ д\/с № 5 — 1 \(никого нет в боте\)/);
     const buttons = h.telegram.lastButtons(coordinator.id);
     const open = buttons.find((b) => b.data.startsWith('ss:o:') && b.text === '📋 1')!;

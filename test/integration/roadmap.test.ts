@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { runAdmin } from '../../src/cli/commands';
 import { createSettingsRepository } from '../../src/domain/shared/settings.repository';
-import { openTestDb, testClock } from '../helpers/services';
+import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build';
+import { openTestDb, seedTerritory, testClock } from '../helpers/services';
 
 const ROOT = join(__dirname, '..', '..');
 const SEED = (name: string) => join(ROOT, 'test', 'fixtures', 'seeds', name);
@@ -131,5 +132,38 @@ describe('roadmaps: import from the command line, publish, fan out into tasks, s
     const noPeriod = await admin(['import-roadmap', SEED_002, '--municipality', 'Артемовский городской округ', '--dry-run']);
     expect(noPeriod.code).toBe(1);
     expect(noPeriod.text).toContain('--period 2021-01-01..2024-12-31');
+  });
+});
+
+describe('appending one item to a roadmap (data requests, the monitoring)', () => {
+  const time = testClock();
+  let db: Awaited<ReturnType<typeof openTestDb>>;
+
+  beforeAll(async () => {
+    db = await openTestDb(time.clock);
+    await seedTerritory(db.services);
+  });
+  afterAll(async () => db.close());
+
+  it('makes the roadmap once, fans each item out to every organization, and two appends at once keep both items', async () => {
+    const bodaibo = (await db.services.territory.listMunicipalities()).find((m) => m.name === 'г. Бодайбо и район')!;
+    const owner = { level: 'municipality' as const, id: bodaibo.id };
+    const orgs = await db.services.territory.organizationsIn(owner);
+    const context = { ownerLevel: 'municipality' as const, period: { start: '2026-11-23', end: '2027-11-23' }, referenceDate: '2026-11-23' };
+    const item = (key: string, name: string, deadline: string) => ({ ...withResponsible(newItem({ number: key, section: null, name, deadline, responsible: 'ОО', documentKind: '' }, context), 'organizations', 'ОО', context), key });
+    const [a, b] = await Promise.all([
+      db.services.roadmap.appendItem(owner, 'Запросы координатора', item('request|a', 'Сведения о наставниках', 'до 09.12.2026'), 1),
+      db.services.roadmap.appendItem(owner, 'Запросы координатора', item('request|b', 'Скан-копии приказов', 'до 15.12.2026'), 2),
+    ]);
+    const roadmaps = await db.services.roadmap.roadmapsOf([bodaibo.id]);
+    expect(roadmaps.filter((r) => r.title === 'Запросы координатора')).toHaveLength(1);
+    const items = await db.services.roadmap.itemsOf(roadmaps[0]!.id);
+    expect(items.map((i) => i.key).sort()).toEqual(['request|a', 'request|b']);
+    expect(a.tasksCreated + b.tasksCreated).toBe(2 * orgs.length);
+    // Appending the same key again replaces the item and makes no second set of tasks.
+    const again = await db.services.roadmap.appendItem(owner, 'Запросы координатора', item('request|a', 'Сведения о наставниках (уточнено)', 'до 09.12.2026'), 1);
+    expect(again.tasksCreated).toBe(0);
+    expect(again.item.name).toBe('Сведения о наставниках (уточнено)');
+    expect(await db.services.roadmap.tasksOfRoadmap(roadmaps[0]!.id)).toHaveLength(2 * orgs.length);
   });
 });

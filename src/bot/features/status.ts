@@ -1,5 +1,5 @@
 import { Composer, InlineKeyboard } from 'grammy';
-import { coordinatorTerritoryOf, taskPartyOf } from '../../domain/people/access';
+import { coordinatorTerritoryOf, taskPartyOf, type Territory } from '../../domain/people/access';
 import { MENTEE_CATEGORIES } from '../../domain/register/register.types';
 import { pushTasks } from '../../domain/reminders/sweep';
 import { schoolStatus, STATUS_HORIZON_DAYS } from '../../domain/status/school-status';
@@ -8,6 +8,7 @@ import { showInPlace } from '../show';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { chunkLines } from '../format';
+import { colourCounts, indicatorLine } from '../indicators-format';
 import { allow } from '../middlewares/access';
 import { clip, dueText, oneLine } from '../roadmap-format';
 import { partyToday } from './tasks';
@@ -131,6 +132,13 @@ async function schoolStatusText(ctx: BotContext, school: string, today: string):
   const mentees = MENTEE_CATEGORIES.filter((c) => (r.mentees[c] ?? 0) > 0).map((c) => `${t(`register.mentee_category.${c}`)} — ${r.mentees[c]}`);
   lines.push(mentees.length > 0 ? t('status.mentees', { list: mentees.join(', ') }) : t('status.mentees_none'));
   lines.push(r.youngSpecialists.of === null ? t('status.young_unknown', { with: r.youngSpecialists.withMentor }) : t('status.young', { with: r.youngSpecialists.withMentor, of: r.youngSpecialists.of }));
+  // The school's indicators that are below target, and how many lack data.
+  const indicators = await ctx.services.indicators.forSchool(school);
+  const below = indicators.filter((v) => v.colour === 'red' || v.colour === 'amber');
+  lines.push('', below.length > 0 ? t('indicators.status_below') : t('indicators.status_all_met'));
+  for (const v of below) lines.push(indicatorLine(t, v, ctx.language));
+  const unknown = colourCounts(indicators).none;
+  if (unknown > 0) lines.push(t('indicators.status_no_data', { count: unknown }));
   return { text: lines.join('\n'), keyboard: new InlineKeyboard().text(t('status.buttons.tasks'), 'task:l:0') };
 }
 
@@ -142,7 +150,7 @@ async function schoolIn(ctx: BotContext, territory: Scope, orgId: string): Promi
 }
 
 /** A coordinator's /status: who is in the bot, how the tasks stand, the ten most overdue with Open and Nudge. */
-async function coordinatorStatus(ctx: BotContext, territory: Scope): Promise<void> {
+async function coordinatorStatus(ctx: BotContext, territory: Territory): Promise<void> {
   const view = await ctx.services.territory.describeScope(territory);
   const today = await partyToday(ctx);
   const status = await territoryStatus(ctx.services, territory, today);
@@ -151,7 +159,12 @@ async function coordinatorStatus(ctx: BotContext, territory: Scope): Promise<voi
   const lines = [t('status.territory_title', { territory: (region ? view?.region?.name : view?.municipality?.name) ?? '' })];
   lines.push(t(region ? 'status.municipalities_joined' : 'status.schools_joined', status.parties));
   lines.push(t('status.tasks', status.tasks));
-  for (const m of status.municipalities ?? []) lines.push(t('status.municipality_line', m));
+  lines.push(t('indicators.status_territory', colourCounts(await ctx.services.indicators.forTerritory(territory))));
+  const colours: Map<string, ReturnType<typeof colourCounts>> = region ? new Map((await ctx.services.indicators.byMunicipality(territory.id)).map((m) => [m.id, colourCounts(m.values)])) : new Map();
+  for (const m of status.municipalities ?? []) {
+    lines.push(t('status.municipality_line', m));
+    if (colours.has(m.id)) lines.push(t('indicators.status_municipality', colours.get(m.id)));
+  }
   const keyboard = new InlineKeyboard();
   if (status.mostOverdue.length > 0) {
     lines.push('', t('status.most_overdue'));

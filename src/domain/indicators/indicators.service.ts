@@ -184,11 +184,22 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
 
     forTerritory,
 
-    /** A region's indicators for each of its municipalities, by name. */
+    /** A region's indicators for each of its municipalities, by name, from one read of the region. */
     async byMunicipality(regionId: string): Promise<{ id: string; name: string; values: IndicatorValue[] }[]> {
       const municipalities = await deps.territory.listMunicipalities({ regionId });
+      const organizations = await deps.territory.organizationsIn({ level: 'region', id: regionId });
+      const ids = organizations.map((o) => o.id);
+      const register = await tallyOf({ regionId });
+      const counts = await countsOf(ids);
+      const monitoring = sources.monitoring ? await sources.monitoring(ids) : new Map<string, MonitoringFacts>();
+      const figures = await ownFigures(municipalities.map((m) => m.id));
+      const year = yearOf();
       const out: { id: string; name: string; values: IndicatorValue[] }[] = [];
-      for (const m of municipalities) out.push({ id: m.id, name: m.name, values: await forTerritory({ level: 'municipality', id: m.id }) });
+      for (const m of municipalities) {
+        const events = sources.events ? await sources.events({ level: 'municipality', id: m.id }, `${year}-01-01`, `${year}-12-31`) : 0;
+        const own = organizations.filter((o) => o.municipalityId === m.id);
+        out.push({ id: m.id, name: m.name, values: computeIndicators({ level: 'municipality', organizations: own, register, counts, monitoring, figures: figures.get(m.id)?.values ?? {}, events }) });
+      }
       return out.sort((a, b) => a.name.localeCompare(b.name, 'ru'));
     },
 

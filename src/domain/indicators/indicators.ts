@@ -138,7 +138,8 @@ export function computeIndicators(inputs: IndicatorInputs): IndicatorValue[] {
   };
 
   // A count every school reports in /counts, over the schools that reported it (the register's count likewise).
-  const reported = (register: keyof RegisterTally, field: keyof SchoolCounts, key: string): Part => {
+  const reported = (register: keyof RegisterTally, field: keyof SchoolCounts, name: string): Part => {
+    const key = school ? `${name}_school` : name;
     const ids = organizations.filter((o) => counts.has(o.id)).map((o) => o.id);
     if (ids.length === 0) return { numerator: total(register), denominator: null, basis: { key: `${key}_missing`, params: { numerator: total(register) } }, missing: 'counts' };
     const denominator = sum(ids.map((id) => counts.get(id)![field]));
@@ -146,7 +147,8 @@ export function computeIndicators(inputs: IndicatorInputs): IndicatorValue[] {
   };
 
   // Yes/no answers of the monitoring, over the organizations that run programmes and answered.
-  const answered = (fact: keyof MonitoringFacts, key: string): Part => {
+  const answered = (fact: keyof MonitoringFacts, name: string): Part => {
+    const key = school ? `${name}_school` : name;
     if (implementing.length === 0) return { numerator: 0, denominator: 0, na: true, basis: { key: 'none_implementing', params: {} } };
     const answers = implementing.map((o) => monitoring.get(o.id)).filter((a): a is MonitoringFacts => a !== undefined);
     if (answers.length === 0) return { numerator: null, denominator: null, basis: { key: `${key}_missing`, params: {} }, missing: 'monitoring' };

@@ -1,3 +1,4 @@
+import { isDuplicateKeyError } from '../shared/mongo-errors';
 import { Types, type Connection } from 'mongoose';
 import { policyOf, type ReminderPolicy } from '../reminders/policy';
 import type { Scope } from '../territory/territory.types';
@@ -106,7 +107,12 @@ export function createRoadmapRepository(conn: Connection) {
         publishedBy: input.publishedBy,
         publishedAt: input.at,
       };
-      const res = await Roadmap.updateOne(filter, { $set: set }, { upsert: true });
+      // Two publishes of a new roadmap at once: the unique index lets one create it, the other then updates it.
+      const upsert = () => Roadmap.updateOne(filter, { $set: set }, { upsert: true });
+      const res = await upsert().catch((err: unknown) => {
+        if (isDuplicateKeyError(err)) return upsert();
+        throw err;
+      });
       const d = await Roadmap.findOne(filter).lean<RoadmapDoc>();
       return { roadmap: toRoadmap(d!), created: res.upsertedCount === 1 };
     },

@@ -55,7 +55,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
      * keep their ids by key; tasks are made for each party and occurrence that has none yet; tasks of items or
      * occurrences no longer in the roadmap go, unless someone already submitted them.
      */
-    async publish(draft: RoadmapDraft, owner: Scope, actor: number | string, fileName?: string): Promise<PublishResult> {
+    async publish(draft: RoadmapDraft, owner: Scope, actor: number | string, fileName?: string, partial?: { position: number }): Promise<PublishResult> {
       const titleKey = nameKey(draft.title) || 'roadmap';
       const { roadmap, created } = await repo.upsertRoadmap({
         owner,
@@ -68,9 +68,10 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
         at: clock(),
       });
       const before = new Map((await repo.itemsOf(roadmap.id)).map((i) => [i.key, i]));
-      const ids = await repo.saveItems(roadmap.id, draft.items.map((item, position) => ({ ...item, position })));
+      const ids = await repo.saveItems(roadmap.id, draft.items.map((item, position) => ({ ...item, position: position + (partial?.position ?? 0) })));
       const keep = new Set(draft.items.map((i) => i.key));
-      const removedItems = [...before.values()].filter((i) => !keep.has(i.key));
+      // A partial publish (appendItem) touches its own items only: what others added meanwhile stays.
+      const removedItems = partial ? [] : [...before.values()].filter((i) => !keep.has(i.key));
       await repo.deleteItems(roadmap.id, removedItems.map((i) => i.id));
 
       const parties = await partiesOf(owner);
@@ -105,7 +106,10 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       const existing = await repo.taskKeys(roadmap.id);
       const wantedKeys = new Set(wanted.map((t) => t.key));
       const createdTasks = await repo.insertTasks(dedupe(wanted.filter((t) => !existing.has(t.key))));
-      const obsolete = [...existing].filter(([key, t]) => !wantedKeys.has(key) && (t.status === 'open' || t.status === 'returned')).map(([, t]) => t.id);
+      const touched = new Set(draft.items.map((i) => ids.get(i.key)!));
+      const obsolete = [...existing]
+        .filter(([key, t]) => !wantedKeys.has(key) && (t.status === 'open' || t.status === 'returned') && (!partial || touched.has(key.split('|')[0]!)))
+        .map(([, t]) => t.id);
       await repo.deleteTasks(obsolete);
       await closed(obsolete);
       return {
@@ -124,16 +128,18 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
     async appendItem(owner: Scope, title: string, item: ItemDraft, actor: number | string): Promise<{ roadmap: Roadmap; item: RoadmapItem; tasksCreated: number }> {
       const existing = await repo.findRoadmap(owner.id, nameKey(title) || 'roadmap');
       const today = clock().toISOString().slice(0, 10);
-      const draft: RoadmapDraft = existing
-        ? await service.draftOf(existing)
-        : { title, period: { start: today, end: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}` }, referenceDate: today, sections: 0, items: [] };
-      const dues = item.assignments.flatMap((a) => occurrences(a.schedule, draft.period)).map((o) => o.due ?? '');
-      const latest = dues.reduce((a, b) => (b > a ? b : a), draft.period.end);
+      const items = existing ? await repo.itemsOf(existing.id) : [];
+      const position = items.find((i) => i.key === item.key)?.position ?? items.reduce((max, i) => Math.max(max, i.position), -1) + 1;
+      const period = existing?.period ?? { start: today, end: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}` };
+      const dues = item.assignments.flatMap((a) => occurrences(a.schedule, period)).map((o) => o.due ?? '');
+      const end = dues.reduce((a, b) => (b > a ? b : a), period.end);
+      // Only this item is published: two coordinators appending at once never drop each other's item.
       const result = await service.publish(
-        { ...draft, period: { ...draft.period, end: latest }, items: [...draft.items.filter((i) => i.key !== item.key), item] },
+        { title: existing?.title ?? title, period: { ...period, end }, referenceDate: existing?.referenceDate ?? today, sections: 0, items: [item] },
         owner,
         actor,
         existing?.fileName,
+        { position },
       );
       const saved = (await repo.itemsOf(result.roadmap.id)).find((i) => i.key === item.key)!;
       return { roadmap: result.roadmap, item: saved, tasksCreated: result.tasks.created };
@@ -247,6 +253,22 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
         return { status: 'submitted', task: accepted ?? task };
       }
       return { status: 'submitted', task };
+    },
+
+    /**
+     * A party's task done and accepted at once, with no review: the quarterly monitoring's questionnaire is its own
+     * evidence (a coordinator does not review two hundred of them). A task already accepted keeps its status and gets
+     * the new evidence (the school answered again). Null when the task is not this party's.
+     */
+    async complete(targetId: string, taskId: string, evidence: Evidence[], actor: number): Promise<Task | null> {
+      const at = clock();
+      const submission = { at, by: actor, evidence };
+      const done = await repo.moveTask(taskId, targetId, ['open', 'returned', 'submitted'], 'accepted', { submissions: submission, reviews: { at, by: actor, decision: 'accepted' } });
+      if (done) {
+        await closed([taskId]);
+        return done;
+      }
+      return repo.moveTask(taskId, targetId, ['accepted'], 'accepted', { submissions: submission });
     },
 
     /** A coordinator accepts a submitted task or returns it with a reason (it opens again). */

@@ -19,7 +19,7 @@ export interface TerritoryStatus {
   /** The parties with the most overdue tasks, most first (ten). */
   mostOverdue: PartyLine[];
   /** A region's: one line per municipality, with its schools' figures. */
-  municipalities?: { name: string; schoolsJoined: number; schools: number; overdue: number }[];
+  municipalities?: { id: string; name: string; schoolsJoined: number; schools: number; overdue: number }[];
 }
 
 const isDone = (t: Task) => t.status === 'submitted' || t.status === 'accepted';
@@ -88,7 +88,7 @@ export async function territoryStatus(services: Services, scope: Scope, today: s
       ? {
           municipalities: municipalities.map((m) => {
             const schools = orgs.filter((o) => o.municipalityId === m.id);
-            return { name: m.name, schoolsJoined: schools.filter((o) => joined.has(o.id)).length, schools: schools.length, overdue: overdueByMunicipality.get(m.id) ?? 0 };
+            return { id: m.id, name: m.name, schoolsJoined: schools.filter((o) => joined.has(o.id)).length, schools: schools.length, overdue: overdueByMunicipality.get(m.id) ?? 0 };
           }),
         }
       : {}),
