@@ -12,6 +12,7 @@ import { systemClock } from './domain/shared/clock';
 import { BOT_USERNAME_SETTING, createSettingsRepository } from './domain/shared/settings.repository';
 import { createNudgeDelivery, createPacer } from './bot/nudges';
 import { createHttpServer } from './http/server';
+import { startMonitoringJob } from './jobs/monitoring';
 import { startReminderJob } from './jobs/reminders';
 import type { Logger } from './logger';
 import { connectOptions } from './domain/shared/connection';
@@ -64,6 +65,8 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
     logger,
   );
   services.reminders.onQueued(reminders.kick);
+  // After the deliverer is known: the rounds it opens announce themselves through it.
+  const monitoring = startMonitoringJob(services, systemClock, logger);
 
   let runner: RunnerHandle | undefined;
   let webhook: Parameters<typeof createHttpServer>[0]['webhook'];
@@ -107,6 +110,7 @@ export async function startApp(config: Config, logger: Logger): Promise<App> {
       stopping ??= (async () => {
         logger.info('shutting down');
         if (runner?.isRunning()) await runner.stop(); // stops fetching and waits for updates in flight
+        await monitoring.stop();
         await reminders.stop(); // lets a sweep in progress finish recording what it sent
         await new Promise<void>((resolve) => server.close(() => resolve()));
         await redis.quit().catch(() => undefined);

@@ -48,6 +48,12 @@ function render(t: TFunction, m: OutboxMessage): { text: string; keyboard?: Inli
       return { text: digestText(t, m) };
     case 'notice':
       return { text: t('nudges.unreachable', { name: m.person.fullName ?? String(m.person.telegramId), party: m.party || t('cli.remind.coordinator') }) };
+    case 'monitoring':
+      // A round of the quarterly monitoring opened: the button opens the questionnaire (see tasks.ts, task:d).
+      return {
+        text: t('monitoring.invite', { name: clip(oneLine(m.item.name), 300), due: showDate(m.task.due) }),
+        keyboard: new InlineKeyboard().text(t('monitoring.buttons.answer'), `task:d:${m.task.id}`).row().text(t('nudges.buttons.later'), `nudge:later:${m.task.id}`),
+      };
     default:
       return {
         text: nudgeText(t, m),

@@ -3,7 +3,9 @@ import { taskPartyOf } from '../../domain/people/access';
 import { todayIn } from '../../domain/register/register-input';
 import type { BotContext } from '../context';
 import { showInPlace } from '../show';
+import { MONITORING_DIALOGUE, type MonitoringArgs } from '../conversations/monitoring';
 import { TASK_DONE, type TaskDoneArgs } from '../conversations/task-done';
+import { isMonitoringKey } from '../../domain/monitoring/monitoring-calendar';
 import { allow } from '../middlewares/access';
 import { clip, oneLine, showDate, taskCardText, taskMark } from '../roadmap-format';
 
@@ -38,6 +40,25 @@ async function renderList(ctx: BotContext, party: string, page: number) {
 }
 
 
+/** Opens a school's monitoring questionnaire for its round's task, with the register's figures to offer. */
+async function enterMonitoring(ctx: BotContext, schoolId: string, taskId: string) {
+  const found = await ctx.services.monitoring.taskOf(schoolId, taskId);
+  if (!found) return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_found'), show_alert: true });
+  if (!found.answerable) return ctx.answerCallbackQuery({ text: ctx.t('monitoring.closed'), show_alert: true });
+  await ctx.answerCallbackQuery();
+  const args: MonitoringArgs = {
+    language: ctx.language,
+    taskId,
+    schoolId,
+    title: found.name,
+    due: found.task.due,
+    register: await ctx.services.monitoring.fromRegister(schoolId),
+    again: found.task.status !== 'open' && found.task.status !== 'returned',
+  };
+  await ctx.conversation.exitAll();
+  await ctx.conversation.enter(MONITORING_DIALOGUE, args);
+}
+
 /**
  * /tasks: the roadmap tasks of a school (its head and curators) or of a coordinator, overdue and soonest first,
  * each opening a card with «Отметить выполненным». Every callback takes the party from the person, never from the
@@ -65,7 +86,9 @@ export function tasksFeature(): Composer<BotContext> {
     const found = party ? await ctx.services.roadmap.taskOf(party, ctx.match[1]!) : null;
     if (!party || !found) return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_found'), show_alert: true });
     const keyboard = new InlineKeyboard();
-    if (found.task.status === 'open' || found.task.status === 'returned') keyboard.text(ctx.t('tasks.buttons.done'), `task:d:${found.task.id}`).row();
+    // A monitoring round's task is done by answering its questionnaire.
+    const doneLabel = isMonitoringKey(found.item.key) ? ctx.t('monitoring.buttons.answer') : ctx.t('tasks.buttons.done');
+    if (found.task.status === 'open' || found.task.status === 'returned') keyboard.text(doneLabel, `task:d:${found.task.id}`).row();
     keyboard.text(ctx.t('tasks.buttons.list'), 'task:l:0');
     await showInPlace(ctx, taskCardText(ctx.t, found, await partyToday(ctx)), keyboard);
   });
@@ -74,6 +97,8 @@ export function tasksFeature(): Composer<BotContext> {
     const party = taskPartyOf(ctx.user);
     const found = party ? await ctx.services.roadmap.taskOf(party, ctx.match[1]!) : null;
     if (!party || !found) return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_found'), show_alert: true });
+    // A quarterly monitoring round: the questionnaire instead of evidence (also to change answers until its deadline).
+    if (isMonitoringKey(found.item.key)) return enterMonitoring(ctx, party, found.task.id);
     if (found.task.status !== 'open' && found.task.status !== 'returned') return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_open'), show_alert: true });
     await ctx.answerCallbackQuery();
     const args: TaskDoneArgs = {

@@ -6,10 +6,13 @@ import type { NudgeKind } from './policy';
 
 export type Recipient = Pick<User, 'telegramId' | 'chatId' | 'language' | 'fullName'>;
 
-/** A nudge of one task to one person: what, by when, how late. 'pushed': a coordinator nudged them by hand. */
+/**
+ * A nudge of one task to one person: what, by when, how late. 'pushed': a coordinator nudged them by hand;
+ * 'monitoring': a quarterly monitoring round opened, the school is asked to answer its questionnaire.
+ */
 export interface Nudge {
   key: string;
-  kind: Exclude<NudgeKind, 'escalation'> | 'pushed';
+  kind: Exclude<NudgeKind, 'escalation'> | 'pushed' | 'monitoring';
   slot: string;
   /** Days to the due day (positive) or past it (negative). */
   days: number;
