@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import mongoose, { Types } from 'mongoose';
 import { peopleModels } from '../src/domain/people/people.model';
+import { registerModels } from '../src/domain/register/register.model';
 import { newItem, withResponsible } from '../src/domain/roadmap/roadmap-build';
 import { createServices } from '../src/domain/services';
 import { connectOptions } from '../src/domain/shared/connection';
@@ -53,6 +54,32 @@ async function main() {
     for (const o of orgs.slice(0, 40)) {
       for (const { task } of (await services.roadmap.tasksOf(String(o._id))).slice(0, 3)) await services.roadmap.submit(String(o._id), task.id, [{ kind: 'comment', text: 'сделано' }], 1);
     }
+    // The register: 10 active pairs a school (a teacher with pupils and a young specialist), and /counts.
+    const { Pair, Counts } = registerModels(conn);
+    const PAIRS = Number(process.env.BENCH_PAIRS ?? 10);
+    const card = (code: string, category: string, extra: Record<string, unknown> = {}) => JSON.stringify({ code, name: `Человек ${code}`, category, ...extra });
+    await Pair.insertMany(
+      orgs.flatMap((o) =>
+        Array.from({ length: PAIRS }, (_, k) => ({
+          schoolId: o._id,
+          municipalityId: municipality._id,
+          regionId: region._id,
+          mentorId: new Types.ObjectId(),
+          menteeId: new Types.ObjectId(),
+          form: k === 0 ? 'teacher_teacher' : 'teacher_pupil',
+          programme: 'Программа',
+          startDate: '2026-09-01',
+          status: 'active',
+          mentorCard: card(`Н-${k}`, 'teacher', { position: 'учитель' }),
+          menteeCard: k === 0 ? card(`Я-${k}`, 'young_specialist') : card(`Я-${k}`, 'pupil', { age: 12 + (k % 6), grade: '7А' }),
+        })),
+      ),
+      { lean: true },
+    );
+    await Counts.insertMany(
+      orgs.map((o) => ({ schoolId: o._id, values: { pupils_11_18: 300, pupils_15_18: 100, young_specialists: 2, pupils_ovz: 5, pupils_at_risk: 2 }, reportedAt: now, reportedBy: 1 })),
+      { lean: true },
+    );
     const today = '2026-11-23';
     const time = async (label: string, run: () => Promise<unknown>) => {
       await run(); // once to warm the caches a running bot has
@@ -61,11 +88,13 @@ async function main() {
       console.log(`  ${label}: ${(performance.now() - started).toFixed(0)} ms (goal ≤ 1,000 ms)`);
     };
     console.log('');
-    await time("a coordinator's /status", () => territoryStatus(services, scope, today));
+    // What the bot's /status reads: the territory's tasks and its indicators (a head's: the school's).
+    await time("a coordinator's /status", () => Promise.all([territoryStatus(services, scope, today), services.indicators.forTerritory(scope)]));
+    await time('/indicators (the territory)', () => services.indicators.forTerritory(scope));
     await time('/overdue', () => overdueByParty(services, scope, today));
     await time('/schools (every school with its marks)', () => schoolMarks(services, scope, today));
     await time('/school СОШ № 17', () => schoolMarks(services, scope, today, 'СОШ № 17'));
-    await time("a head's /status", () => schoolStatus(services, String(orgs[17]!._id), today));
+    await time("a head's /status", () => Promise.all([schoolStatus(services, String(orgs[17]!._id), today), services.indicators.forSchool(String(orgs[17]!._id))]));
   } finally {
     await conn.dropDatabase();
     await conn.close();

@@ -18,15 +18,21 @@ import { createSettingsConversation, SETTINGS_DIALOGUE } from './conversations/s
 import { createFiguresConversation, FIGURES_DIALOGUE } from './conversations/figures';
 import { createRequestConversation, REQUEST_DIALOGUE } from './conversations/request';
 import { createTaskDoneConversation, TASK_DONE } from './conversations/task-done';
+import { createMonitoringConversation, MONITORING_DIALOGUE } from './conversations/monitoring';
+import { createMeetingConversation, MEETING_DIALOGUE } from './conversations/meeting';
+import { createPracticeConversation, PRACTICE_DIALOGUE } from './conversations/practice';
 import { cancelFeature } from './features/cancel';
 import { helpFeature } from './features/help';
 import { indicatorsFeature } from './features/indicators';
+import { reportFeature } from './features/report';
 import { inviteFeature } from './features/invite';
 import { languageFeature } from './features/language';
 import { countsFeature } from './features/counts';
 import { curatorsFeature } from './features/curators';
 import { meFeature } from './features/me';
 import { mentorsFeature } from './features/mentors';
+import { monitoringFeature } from './features/monitoring';
+import { mshnFeature } from './features/mshn';
 import { orgsFeature } from './features/orgs';
 import { registerConsentFeature } from './features/register-consent';
 import { registerFilesFeature } from './features/register-files';
@@ -124,17 +130,22 @@ export function createBot(token: string, deps: BotDeps, botConfig?: BotConfig<Bo
   chat.use(createConversation(createEndPairConversation(deps), { id: END_PAIR }));
   chat.use(createConversation(createCountsConversation(deps), { id: COUNTS_DIALOGUE }));
   chat.use(createConversation(createTaskDoneConversation(deps), { id: TASK_DONE }));
+  chat.use(createConversation(createMonitoringConversation(deps), { id: MONITORING_DIALOGUE }));
   chat.use(createConversation(createReviewReturnConversation(deps), { id: REVIEW_RETURN }));
   chat.use(createConversation(createRoadmapImportConversation(deps), { id: ROADMAP_IMPORT }));
   chat.use(createConversation(createRoadmapEditConversation(deps), { id: ROADMAP_EDIT }));
   chat.use(createConversation(createSettingsConversation(deps), { id: SETTINGS_DIALOGUE }));
+  chat.use(createConversation(createPracticeConversation(deps), { id: PRACTICE_DIALOGUE }));
+  chat.use(createConversation(createMeetingConversation(deps), { id: MEETING_DIALOGUE }));
   chat.use(createConversation(createFiguresConversation(deps), { id: FIGURES_DIALOGUE }));
   chat.use(createConversation(createRequestConversation(deps), { id: REQUEST_DIALOGUE }));
   chat.use(startFeature(), meFeature(), orgsFeature(), inviteFeature()); // 10
   chat.use(roadmapFilesFeature(), mentorsFeature(), registerConsentFeature(), countsFeature(), registerFilesFeature(), curatorsFeature());
   chat.use(statusFeature(), tasksFeature(), reviewFeature(), roadmapFeature(), remindersFeature(), settingsFeature());
-  chat.use(indicatorsFeature());
+  chat.use(indicatorsFeature(), reportFeature());
   chat.use(requestFeature());
+  chat.use(mshnFeature());
+  chat.use(monitoringFeature());
   chat.use(unhandledFeature()); // 11
   return bot;
 }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
 import { formatDateTime, roleLabel, scopeText } from '../bot/format';
 import { itemLine, oneLine, showDate } from '../bot/roadmap-format';
@@ -11,6 +11,7 @@ import { draftRoadmap } from '../domain/roadmap/roadmap-build';
 import { MAX_ROADMAP_BYTES, readRoadmapDocument } from '../domain/roadmap/roadmap-file';
 import { parseRoadmap, type ColumnKey } from '../domain/roadmap/roadmap-parse';
 import { sweep, type SweepDeps } from '../domain/reminders/sweep';
+import { buildTerritoryReport, reportFileName } from '../domain/report/territory-report';
 import type { Services } from '../domain/services';
 import { BOT_USERNAME_SETTING, type createSettingsRepository } from '../domain/shared/settings.repository';
 import { readTable, UnsupportedFileError } from '../domain/territory/territory-file';
@@ -156,6 +157,7 @@ const COMMANDS: Record<string, CommandSpec> = {
   'make-admin': { options: [], positionals: 1, run: makeAdmin },
   'import-roadmap': { options: ['municipality', 'region', 'dry-run', 'period', 'columns'], positionals: 1, run: importRoadmap },
   remind: { options: ['at', 'dry-run'], positionals: 0, run: remind },
+  report: { options: ['municipality', 'region', 'out'], positionals: 0, run: report },
 };
 
 /**
@@ -646,5 +648,37 @@ async function remind(ctx: Ctx, args: ParsedArgs): Promise<number> {
     else line(n.party || t('cli.remind.coordinator'), n.item.number, n.item.name, t(`cli.remind.kind.${n.kind}`, { days: Math.abs(n.days) }));
   }
   out(`${result.nudges.length} nudges`);
+  return EXIT_OK;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// report --municipality "NAME" [--region "NAME"] [--out FILE.xlsx]   (or --region "NAME" alone: the region's)
+
+async function report(ctx: Ctx, args: ParsedArgs): Promise<number> {
+  const { t, out } = ctx;
+  const { municipality, region } = args.options;
+  if (municipality === undefined && region === undefined) throw usageError(t('cli.report.needs_territory'));
+  let territory: { level: 'municipality' | 'region'; id: string };
+  if (municipality !== undefined) {
+    const dir = await loadDirectory(ctx);
+    territory = { level: 'municipality', id: (await resolveMunicipality(ctx, municipality, region, dir)).id };
+  } else {
+    territory = { level: 'region', id: (await resolveRegion(ctx, region!)).id };
+  }
+  const view = await ctx.services.territory.describeScope(territory);
+  const name = (territory.level === 'region' ? view?.region?.name : view?.municipality?.name) ?? '';
+  const timeZone = await ctx.services.territory.timezoneOf(territory);
+  const today = todayIn(timeZone, (ctx.now ?? (() => new Date()))());
+  const file = resolve(ctx.cwd ?? process.cwd(), args.options.out ?? reportFileName(t, name, today));
+  const buffer = await buildTerritoryReport(ctx.services, territory, {
+    t,
+    today,
+    timeZone,
+    onStep: (step, index, of) => out(t('cli.report.step', { step: t(`report.steps.${step}`), index, of })),
+  });
+  await writeFile(file, buffer).catch(() => {
+    throw failure(t('cli.report.cannot_write', { file }));
+  });
+  out(t('cli.report.done', { file, size: Math.ceil(buffer.length / 1024) }));
   return EXIT_OK;
 }

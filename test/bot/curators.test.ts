@@ -38,7 +38,7 @@ describe("a school's mentoring curator", () => {
     await h.pressText(curator, 'Согласен');
     expect(h.telegram.lastTextTo(curator.id)).toContain('Готово!');
     const menu = h.telegram.callsOf('setMyCommands').pop()!;
-    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'tasks', 'mentors', 'counts', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
+    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'indicators', 'tasks', 'mentors', 'counts', 'practice', 'template', 'export', 'me', 'help', 'lang', 'cancel']);
 
     // The link was for one person.
     const stranger = person(9709);

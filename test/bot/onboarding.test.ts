@@ -51,7 +51,7 @@ describe('onboarding by invite', () => {
     });
     const menu = h.telegram.callsOf('setMyCommands').pop()!;
     expect(menu.payload.scope).toEqual({ type: 'chat', chat_id: head.id });
-    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'tasks', 'mentors', 'counts', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
+    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'indicators', 'tasks', 'mentors', 'counts', 'practice', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
 
     h.telegram.clear();
     await h.send(head, '/me');
@@ -75,7 +75,7 @@ describe('onboarding by invite', () => {
     const user = await h.services.people.getUser(coordinator.id);
     expect(user).toMatchObject({ role: 'coordinator', scope: { level: 'municipality', id: territory.bodaibo.id }, language: 'en' });
     const menu = h.telegram.callsOf('setMyCommands').pop()!;
-    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'overdue', 'schools', 'tasks', 'review', 'roadmap', 'reminders', 'settings', 'mentors', 'counts', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
+    expect(menu.payload.commands.map((c: { command: string }) => c.command)).toEqual(['status', 'overdue', 'schools', 'indicators', 'tasks', 'review', 'roadmap', 'request', 'monitoring', 'report', 'reminders', 'settings', 'mentors', 'counts', 'banks', 'meeting', 'export', 'orgs', 'invite', 'me', 'help', 'lang', 'cancel']);
     expect(menu.payload.commands.find((c: { command: string }) => c.command === 'help').description).toBe('What the bot can do');
   });
 

@@ -122,7 +122,7 @@ describe('the bot process against the Bot API emulator', () => {
 
     // The person's own command menu follows their role.
     await tg.waitForCall('setMyCommands', (c) => (c.params.scope as any)?.chat_id === head.id, REPLY_MS).catch(fail);
-    expect(tg.commands({ type: 'chat', chat_id: head.id }).map((c) => c.command)).toEqual(['status', 'tasks', 'mentors', 'counts', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
+    expect(tg.commands({ type: 'chat', chat_id: head.id }).map((c) => c.command)).toEqual(['status', 'indicators', 'tasks', 'mentors', 'counts', 'practice', 'template', 'export', 'curators', 'me', 'help', 'lang', 'cancel']);
 
     const me = tg.sendText(head, '/me');
     const card = await reply(head, (text) => text.includes('Должность: директор'), me.message_id);

@@ -110,7 +110,7 @@ export function statusFeature(): Composer<BotContext> {
 
 /** The school's /status text (for its head or curator, and for a coordinator who opens it). */
 async function schoolStatusText(ctx: BotContext, school: string, today: string): Promise<{ text: string; keyboard: InlineKeyboard }> {
-  const status = await schoolStatus(ctx.services, school, today);
+  const [status, indicators] = await Promise.all([schoolStatus(ctx.services, school, today), ctx.services.indicators.forSchool(school)]);
   const name = (await ctx.services.territory.describeScope({ level: 'organization', id: school }))?.organization?.shortName ?? '';
   const t = ctx.t;
   const line = (x: { task: { due: string | null }; item: { number: string; name: string } }) =>
@@ -133,7 +133,6 @@ async function schoolStatusText(ctx: BotContext, school: string, today: string):
   lines.push(mentees.length > 0 ? t('status.mentees', { list: mentees.join(', ') }) : t('status.mentees_none'));
   lines.push(r.youngSpecialists.of === null ? t('status.young_unknown', { with: r.youngSpecialists.withMentor }) : t('status.young', { with: r.youngSpecialists.withMentor, of: r.youngSpecialists.of }));
   // The school's indicators that are below target, and how many lack data.
-  const indicators = await ctx.services.indicators.forSchool(school);
   const below = indicators.filter((v) => v.colour === 'red' || v.colour === 'amber');
   lines.push('', below.length > 0 ? t('indicators.status_below') : t('indicators.status_all_met'));
   for (const v of below) lines.push(indicatorLine(t, v, ctx.language));
@@ -153,14 +152,19 @@ async function schoolIn(ctx: BotContext, territory: Scope, orgId: string): Promi
 async function coordinatorStatus(ctx: BotContext, territory: Territory): Promise<void> {
   const view = await ctx.services.territory.describeScope(territory);
   const today = await partyToday(ctx);
-  const status = await territoryStatus(ctx.services, territory, today);
+  // The tasks and the indicators are read side by side: a coordinator's /status comes within a second.
+  const [status, indicators, byMunicipality] = await Promise.all([
+    territoryStatus(ctx.services, territory, today),
+    ctx.services.indicators.forTerritory(territory),
+    territory.level === 'region' ? ctx.services.indicators.byMunicipality(territory.id) : Promise.resolve([]),
+  ]);
   const t = ctx.t;
   const region = territory.level === 'region';
   const lines = [t('status.territory_title', { territory: (region ? view?.region?.name : view?.municipality?.name) ?? '' })];
   lines.push(t(region ? 'status.municipalities_joined' : 'status.schools_joined', status.parties));
   lines.push(t('status.tasks', status.tasks));
-  lines.push(t('indicators.status_territory', colourCounts(await ctx.services.indicators.forTerritory(territory))));
-  const colours: Map<string, ReturnType<typeof colourCounts>> = region ? new Map((await ctx.services.indicators.byMunicipality(territory.id)).map((m) => [m.id, colourCounts(m.values)])) : new Map();
+  lines.push(t('indicators.status_territory', colourCounts(indicators)));
+  const colours = new Map(byMunicipality.map((m) => [m.id, colourCounts(m.values)]));
   for (const m of status.municipalities ?? []) {
     lines.push(t('status.municipality_line', m));
     if (colours.has(m.id)) lines.push(t('indicators.status_municipality', colours.get(m.id)));
