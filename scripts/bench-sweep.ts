@@ -79,6 +79,7 @@ export async function loadTerritoryAndTasks(conn: mongoose.Connection, now: Date
         roadmapId: roadmap._id,
         itemId: item._id,
         target: { level: 'organization', id: org._id },
+        targetId: org._id,
         municipalityId: org.municipalityId,
         regionId: region._id,
         key: `${item._id}|organization:${org._id}|${due}`,

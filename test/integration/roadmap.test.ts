@@ -1,4 +1,8 @@
 import { join } from 'node:path';
+import { Types } from 'mongoose';
+import { roadmapModels } from '../../src/domain/roadmap/roadmap.model';
+import { createRoadmapRepository } from '../../src/domain/roadmap/roadmap.repository';
+import { createServices } from '../../src/domain/services';
 import { runAdmin } from '../../src/cli/commands';
 import { createSettingsRepository } from '../../src/domain/shared/settings.repository';
 import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build';
@@ -165,5 +169,28 @@ describe('appending one item to a roadmap (data requests, the monitoring)', () =
     expect(again.tasksCreated).toBe(0);
     expect(again.item.name).toBe('Сведения о наставниках (уточнено)');
     expect(await db.services.roadmap.tasksOfRoadmap(roadmaps[0]!.id)).toHaveLength(2 * orgs.length);
+  });
+});
+
+describe('tasks stored before targetId existed', () => {
+  const time = testClock();
+  let db: Awaited<ReturnType<typeof openTestDb>>;
+  beforeAll(async () => {
+    db = await openTestDb(time.clock);
+  });
+  afterAll(async () => db.close());
+
+  it('get it at the next start, once, and show in the party’s list again', async () => {
+    const { Task } = roadmapModels(db.conn);
+    const school = new Types.ObjectId();
+    // A task as an earlier version stored it: the party only inside `target`.
+    await Task.collection.insertOne({ roadmapId: new Types.ObjectId(), itemId: new Types.ObjectId(), target: { level: 'organization', id: school }, regionId: new Types.ObjectId(), key: 'old|1', due: '2026-12-01', start: null, status: 'open', submissions: [], reviews: [] });
+    const settings = createSettingsRepository(db.conn);
+    await db.conn.collection('settings').deleteOne({ _id: 'roadmap.tasks.targetId' } as never);
+    const repo = createRoadmapRepository(db.conn);
+    expect(await repo.tasksOf(String(school))).toHaveLength(0);
+    await createServices(db.conn, { clock: time.clock, inviteTtlDays: 14 }).ensureIndexes();
+    expect((await repo.tasksOf(String(school))).map((t) => t.due)).toEqual(['2026-12-01']);
+    expect(await settings.get('roadmap.tasks.targetId')).not.toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { isDuplicateKeyError } from '../shared/mongo-errors';
+import { createSettingsRepository } from '../shared/settings.repository';
 import { Types, type Connection } from 'mongoose';
 import { policyOf, type ReminderPolicy } from '../reminders/policy';
 import type { Scope } from '../territory/territory.types';
@@ -56,6 +57,9 @@ function fieldsOf(item: ItemDraft & { position: number }) {
   return fields;
 }
 
+/** Set once the tasks of a database all carry targetId. */
+const TARGET_ID_BACKFILLED = 'roadmap.tasks.targetId';
+
 /** A task as it is first stored by the fan-out. */
 export interface NewTask {
   roadmapId: string;
@@ -76,6 +80,13 @@ export function createRoadmapRepository(conn: Connection) {
   return {
     async ensureIndexes(): Promise<void> {
       await Promise.all([Roadmap.syncIndexes(), Item.syncIndexes(), Task.syncIndexes()]);
+      // Tasks stored before targetId existed get it, once per database (a flag spares every later start the scan).
+      const settings = createSettingsRepository(conn);
+      if ((await settings.get(TARGET_ID_BACKFILLED)) === null) {
+        const stale = await Task.find({ targetId: { $exists: false } }, { target: 1 }).lean<Pick<TaskDoc, '_id' | 'target'>[]>();
+        for (const id of new Set(stale.map((t) => String(t.target.id)))) await Task.updateMany({ 'target.id': oid(id), targetId: { $exists: false } }, { $set: { targetId: oid(id) } });
+        await settings.set(TARGET_ID_BACKFILLED, new Date().toISOString());
+      }
     },
 
     async findRoadmap(ownerId: string, titleKey: string): Promise<Roadmap | null> {
@@ -182,6 +193,7 @@ export function createRoadmapRepository(conn: Connection) {
           roadmapId: oid(t.roadmapId),
           itemId: oid(t.itemId),
           target: { level: t.target.level, id: oid(t.target.id) },
+          targetId: oid(t.target.id),
           ...(t.municipalityId ? { municipalityId: oid(t.municipalityId) } : {}),
           regionId: oid(t.regionId),
           key: t.key,
@@ -264,10 +276,11 @@ export function createRoadmapRepository(conn: Connection) {
 
     /** The tasks of one party (an organization, a municipality, a coordinator's territory). */
     async tasksOf(targetId: string, filter: { statuses?: Task['status'][]; roadmapId?: string } = {}): Promise<Task[]> {
-      const q: Record<string, unknown> = { 'target.id': oid(targetId) };
-      if (filter.statuses) q.status = { $in: filter.statuses };
+      // Equality only: FerretDB answers it from the targetId index, while a $in beside it reads every task.
+      const q: Record<string, unknown> = { targetId: oid(targetId) };
       if (filter.roadmapId) q.roadmapId = oid(filter.roadmapId);
-      return (await Task.find(q).lean<TaskDoc[]>()).map(toTask);
+      const statuses = filter.statuses ? new Set<string>(filter.statuses) : null;
+      return (await Task.find(q).lean<TaskDoc[]>()).filter((d) => !statuses || statuses.has(d.status)).map(toTask);
     },
 
     async getTask(taskId: string): Promise<Task | null> {
@@ -287,7 +300,7 @@ export function createRoadmapRepository(conn: Connection) {
     async moveTask(taskId: string, targetId: string, from: Task['status'][], to: Task['status'], push: { submissions?: unknown; reviews?: unknown }, nudgeFrom?: string): Promise<Task | null> {
       if (!isId(taskId)) return null;
       const d = await Task.findOneAndUpdate(
-        { _id: oid(taskId), 'target.id': oid(targetId), status: { $in: from } },
+        { _id: oid(taskId), targetId: oid(targetId), status: { $in: from } },
         // A task nudged again is looked at by the next sweep; any other status change takes it out of the sweep.
         { $set: { status: to, ...(nudgeFrom ? { nudgeDay: nudgeFrom } : {}) }, ...(nudgeFrom ? {} : { $unset: { nudgeDay: 1 } }), $push: push },
         { returnDocument: 'after' },

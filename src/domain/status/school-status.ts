@@ -1,4 +1,4 @@
-import type { MenteeCategory } from '../register/register.types';
+import type { MenteeCategory, Pair } from '../register/register.types';
 import type { RoadmapItem, Task } from '../roadmap/roadmap.types';
 import { addDays } from '../reminders/working-time';
 import type { Services } from '../services';
@@ -38,11 +38,16 @@ export async function schoolStatus(services: Services, schoolId: string, today: 
   const soon = waiting.filter((x) => x.task.due && x.task.due >= today && x.task.due <= horizon);
   const returned = open.filter((x) => x.task.status === 'returned').map((x) => ({ ...x, reason: x.task.reviews.at(-1)?.reason }));
 
-  const first = await services.register.listPairs(schoolId, 0, 1);
-  const all = first.total > 0 ? (await services.register.listPairs(schoolId, 0, first.total)).items : [];
-  const active = all.filter((p) => p.status === 'active');
+  // The school's active pairs with the cards they keep of their people (read separately for pairs without them).
+  const active: Pair[] = [];
+  for await (const batch of services.register.pairBatches({ schoolId })) active.push(...batch.filter((p) => p.status === 'active'));
+  const lacking = active.filter((p) => !p.menteeCard).map((p) => p.menteeId);
+  const people = lacking.length > 0 ? await services.register.peopleByIds(lacking) : new Map<string, { category: string }>();
   const mentees = new Map<string, MenteeCategory>();
-  for (const p of active) mentees.set(p.mentee.id, p.mentee.category as MenteeCategory);
+  for (const p of active) {
+    const category = (p.menteeCard ?? people.get(p.menteeId))?.category;
+    if (category) mentees.set(p.menteeId, category as MenteeCategory);
+  }
   const byCategory: Partial<Record<MenteeCategory, number>> = {};
   for (const category of mentees.values()) byCategory[category] = (byCategory[category] ?? 0) + 1;
   const counts = await services.register.getCounts(schoolId);
@@ -53,7 +58,7 @@ export async function schoolStatus(services: Services, schoolId: string, today: 
     onReview: tasks.length - open.length,
     register: {
       pairs: active.length,
-      mentors: new Set(active.map((p) => p.mentor.id)).size,
+      mentors: new Set(active.map((p) => p.mentorId)).size,
       mentees: byCategory,
       youngSpecialists: { withMentor: byCategory.young_specialist ?? 0, of: counts?.values.young_specialists ?? null },
     },
