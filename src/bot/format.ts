@@ -54,3 +54,11 @@ export function chunkLines(lines: string[], limit = 3900): string[] {
   if (current) chunks.push(current);
   return chunks;
 }
+
+/** A name that is safe in a file name on every system. */
+export const fileSlug = (text: string) =>
+  text
+    .replace(/[\\/:*?"<>|«»]+/g, '')
+    .replace(/\s+/g, '-')
+    .replace(/-+/g, '-')
+    .slice(0, 60);

@@ -1,4 +1,4 @@
-import type { InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { z } from 'zod';
 import { keepsRegisterOf } from '../../domain/people/access';
 import { parseInput } from '../../domain/people/onboarding-input';
@@ -82,10 +82,13 @@ export function failedStepText(t: TFunction, outcome: { denied: true } | { error
   return 'denied' in outcome ? t('access.denied') : t('errors.generic', { id: outcome.errorId });
 }
 
+/** What a text answer reads as: a value, or the locale key of why not. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; errorKey: string };
+
 /**
  * Sends a question with buttons and waits for a press on one of them, or, when `read` is given, for a text it
- * accepts (a text it refuses gets the localized `retryKey` and the question stays open). Stale buttons and
- * anything else get a short reason. A command ends the dialogue.
+ * accepts (a text it refuses gets the localized reason — `retryKey`, or the key `read` returns — and the question
+ * stays open). Stale buttons and anything else get a short reason (`otherKey`). A command ends the dialogue.
  */
 export async function askChoice<T = never>(
   conversation: BotConversation,
@@ -93,7 +96,8 @@ export async function askChoice<T = never>(
   t: TFunction,
   question: string,
   keyboard: InlineKeyboard,
-  read?: { parse: (text: string) => T | null; retryKey: string },
+  read?: { parse: (text: string) => T | null; retryKey: string } | ((text: string) => Parsed<T>),
+  otherKey = 'register.pair.use_buttons',
 ): Promise<{ data: string } | { value: T }> {
   const message = await ctx.reply(question, { reply_markup: keyboard });
   for (;;) {
@@ -110,11 +114,32 @@ export async function askChoice<T = never>(
     }
     const text = answer.message?.text?.trim();
     if (read && text) {
-      const value = read.parse(text);
-      if (value !== null) return { value };
-      await answer.reply(t(read.retryKey));
+      const parsed: Parsed<T> =
+        typeof read === 'function'
+          ? read(text)
+          : ((value: T | null): Parsed<T> => (value === null ? { ok: false, errorKey: read.retryKey } : { ok: true, value }))(read.parse(text));
+      if (parsed.ok) return { value: parsed.value };
+      await answer.reply(t(parsed.errorKey));
       continue;
     }
-    await answer.reply(t('register.pair.use_buttons'));
+    await answer.reply(t(otherKey));
+  }
+}
+
+/**
+ * After a failed save: says `text` with one «Попробовать ещё раз» button and waits for its press; anything else gets
+ * a short reason, a command ends the dialogue. What the person entered stays in the dialogue for the next try.
+ */
+export async function offerRetry(conversation: BotConversation, ctx: ConversationContext, t: TFunction, text: string, data: string): Promise<void> {
+  await ctx.reply(text, { reply_markup: new InlineKeyboard().text(t('register.counts.retry'), data) });
+  for (;;) {
+    const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
+    if (answer.callbackQuery?.data === data) {
+      await answer.answerCallbackQuery();
+      await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      return;
+    }
+    if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
+    else await answer.reply(t('register.pair.use_buttons'));
   }
 }

@@ -1,4 +1,3 @@
-import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import { parseInput } from '../../domain/people/onboarding-input';
 import type { Language } from '../../domain/people/people.types';
@@ -7,7 +6,7 @@ import type { Services } from '../../domain/services';
 import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator } from '../i18n';
-import { failedStepText, guardedStep, waitInDialogue } from './ask';
+import { failedStepText, guardedStep, offerRetry, waitInDialogue } from './ask';
 
 export const COUNTS_DIALOGUE = 'register-counts';
 const RETRY = 'cnt:retry';
@@ -66,17 +65,7 @@ export function createCountsConversation(deps: { services: Services; logger: Log
         await ctx.reply(failedStepText(t, saved));
         return;
       }
-      await ctx.reply(failedStepText(t, saved), { reply_markup: new InlineKeyboard().text(t('register.counts.retry'), RETRY) });
-      for (;;) {
-        const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-        if (answer.callbackQuery?.data === RETRY) {
-          await answer.answerCallbackQuery();
-          await answer.editMessageReplyMarkup({ reply_markup: undefined });
-          break;
-        }
-        if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-        else await answer.reply(t('register.pair.use_buttons'));
-      }
+      await offerRetry(conversation, ctx, t, failedStepText(t, saved), RETRY);
     }
   };
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator } from '../i18n';
 import { figuresText } from '../indicators-format';
-import { guardedStep, waitInDialogue } from './ask';
+import { guardedStep, offerRetry, waitInDialogue } from './ask';
 
 export const FIGURES_DIALOGUE = 'indicator-figures';
 const CLEAR = 'fig:clear';
@@ -77,16 +77,7 @@ export function createFiguresConversation(deps: { services: Services; logger: Lo
         await ctx.reply(figuresText(t, args.name, saved.value, args.language), { reply_markup: figuresKeyboard(t) });
         return;
       }
-      await ctx.reply(t('indicators.figures.failed', { value: value ?? '—' }), { reply_markup: new InlineKeyboard().text(t('register.counts.retry'), RETRY) });
-      for (;;) {
-        const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-        if (answer.callbackQuery?.data === RETRY) {
-          await answer.answerCallbackQuery();
-          break;
-        }
-        if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-        else await answer.reply(t('register.pair.use_buttons'));
-      }
+      await offerRetry(conversation, ctx, t, t('indicators.figures.failed', { value: value ?? '—' }), RETRY);
     }
   };
 }

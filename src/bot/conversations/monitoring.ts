@@ -11,7 +11,7 @@ import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator, type TFunction } from '../i18n';
 import { showDate } from '../roadmap-format';
-import { failedStepText, guardedStep, waitInDialogue } from './ask';
+import { askChoice, failedStepText, guardedStep, type Parsed } from './ask';
 
 export const MONITORING_DIALOGUE = 'monitoring';
 
@@ -39,14 +39,8 @@ const REGISTER_ALL = 'mon:q:reg';
 const BY_FORM = 'mon:q:forms';
 const AS_REGISTER = 'mon:q:as';
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; errorKey: string };
-
-/**
- * Asks one question with buttons and waits for a press on them, or for a text `read` accepts. A text it refuses
- * gets its localized reason and the question stays open (the buttons under it still work), so nothing answered
- * before is lost. A command ends the dialogue.
- */
-async function ask<T>(
+/** One question of the questionnaire: buttons, or a text `read` accepts (see askChoice). */
+const ask = <T>(
   conversation: BotConversation,
   ctx: ConversationContext,
   t: TFunction,
@@ -54,30 +48,7 @@ async function ask<T>(
   keyboard: InlineKeyboard,
   read: ((text: string) => Parsed<T>) | null,
   otherKey: string,
-): Promise<{ data: string } | { value: T }> {
-  const message = await ctx.reply(question, { reply_markup: keyboard });
-  for (;;) {
-    const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-    if (answer.callbackQuery) {
-      const data = answer.callbackQuery.data;
-      if (!data || answer.callbackQuery.message?.message_id !== message.message_id) {
-        await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-        continue;
-      }
-      await answer.answerCallbackQuery();
-      await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-      return { data };
-    }
-    const text = answer.message?.text?.trim();
-    if (read && text) {
-      const parsed = read(text);
-      if (parsed.ok) return { value: parsed.value };
-      await answer.reply(t(parsed.errorKey));
-      continue;
-    }
-    await answer.reply(t(otherKey));
-  }
-}
+): Promise<{ data: string } | { value: T }> => askChoice(conversation, ctx, t, question, keyboard, read ?? undefined, otherKey);
 
 const bySchema =
   <T>(schema: z.ZodType<T>) =>

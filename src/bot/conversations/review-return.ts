@@ -1,4 +1,3 @@
-import { InlineKeyboard } from 'grammy';
 import { z } from 'zod';
 import type { Language } from '../../domain/people/people.types';
 import type { Services } from '../../domain/services';
@@ -7,7 +6,7 @@ import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator } from '../i18n';
 import { notifyParty } from '../review-notify';
-import { askText, failedStepText, guardedStep, waitInDialogue } from './ask';
+import { askText, failedStepText, guardedStep, offerRetry } from './ask';
 
 export const REVIEW_RETURN = 'review-return';
 const RETRY = 'rvr:retry';
@@ -41,16 +40,7 @@ export function createReviewReturnConversation(deps: { services: Services; logge
           return;
         }
         // The reason stays in the dialogue: one press tries again.
-        await ctx.reply(failedStepText(t, step), { reply_markup: new InlineKeyboard().text(t('register.counts.retry'), RETRY) });
-        for (;;) {
-          const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-          if (answer.callbackQuery?.data === RETRY) {
-            await answer.answerCallbackQuery();
-            break;
-          }
-          if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-          else await answer.reply(t('register.pair.use_buttons'));
-        }
+        await offerRetry(conversation, ctx, t, failedStepText(t, step), RETRY);
         continue;
       }
       if (step.value === 'done') {

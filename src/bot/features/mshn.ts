@@ -8,7 +8,7 @@ import type { MentoringForm } from '../../domain/register/register.types';
 import type { BotContext } from '../context';
 import { MEETING_DIALOGUE, yearCountText, type MeetingArgs } from '../conversations/meeting';
 import { PRACTICE_DIALOGUE, type PracticeArgs } from '../conversations/practice';
-import { chunkLines } from '../format';
+import { chunkLines, fileSlug } from '../format';
 import { allow } from '../middlewares/access';
 import { entryCardText, eventKindName, eventLine, fileText, formName, kindIcon, kindName } from '../mshn-format';
 import { clip, oneLine } from '../roadmap-format';
@@ -27,14 +27,6 @@ const EVENTS_LISTED = 10;
 const KIND_CODE: Record<BankKind, string> = { practice: 'p', programme: 'g' };
 const kindOfCode = (code: string): BankKind => (code === 'g' ? 'programme' : 'practice');
 const FORM_RE = BANK_FORMS.join('|');
-
-/** A name that is safe in a file name on every system. */
-const fileSlug = (text: string) =>
-  text
-    .replace(/[\\/:*?"<>|«»]+/g, '')
-    .replace(/\s+/g, '-')
-    .replace(/-+/g, '-')
-    .slice(0, 60);
 
 /** The territory of a coordinator (a regional one sees the whole region), or null for anyone else. */
 const territoryOf = (ctx: BotContext): MshnScope | null => coordinatorTerritoryOf(ctx.user);

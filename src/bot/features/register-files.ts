@@ -21,7 +21,7 @@ import type { Services } from '../../domain/services';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { downloadSent } from '../download';
-import { chunkLines } from '../format';
+import { chunkLines, fileSlug } from '../format';
 import { allow } from '../middlewares/access';
 import type { PendingImport } from '../storage';
 import { ensureRegisterConsent, ownSchoolId } from './register-consent';
@@ -40,14 +40,6 @@ async function schoolDay(ctx: BotContext, scope: Scope | null, message: Pick<Mes
   const view = scope ? await ctx.services.territory.describeScope(scope) : null;
   return todayIn(view?.timezone ?? DEFAULT_TIMEZONE, new Date(message.date * 1000));
 }
-
-/** A name that is safe in a file name on every system. */
-const fileSlug = (text: string) =>
-  text
-    .replace(/[\\/:*?"<>|«»]+/g, '')
-    .replace(/\s+/g, '-')
-    .replace(/-+/g, '-')
-    .slice(0, 60);
 
 /** What a row problem says, with codes of forms and categories put in the reader's words. */
 function problemText(ctx: BotContext, p: FileProblem): string {

@@ -1,6 +1,6 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
 import type { RegisterService } from '../register/register.service';
-import type { Pair, PersonCard, SchoolCounts } from '../register/register.types';
+import type { CardedPair, PersonCard, SchoolCounts } from '../register/register.types';
 import type { Clock } from '../shared/clock';
 import type { TerritoryService } from '../territory/territory.service';
 import type { Scope } from '../territory/territory.types';
@@ -45,7 +45,7 @@ export interface FiguresView {
 }
 
 /** Tallies active pairs into what the indicators count: distinct people per organization. */
-export function tallyPairs(pairs: Iterable<Pair & { mentorCard: PersonCard; menteeCard: PersonCard }>): Map<string, RegisterTally> {
+export function tallyPairs(pairs: Iterable<CardedPair>): Map<string, RegisterTally> {
   const bySchool = new Map<string, { pairs: number; mentors: Map<string, PersonCard>; mentees: Map<string, PersonCard> }>();
   for (const p of pairs) {
     if (p.status !== 'active') continue;
@@ -108,19 +108,10 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
     return { own, effective, updatedAt: stored.get(scope.id)?.updatedAt };
   }
 
-  /** Active pairs of a scope with both people's cards (read separately for pairs stored before cards existed). */
+  /** What the active pairs of a scope count for the indicators. */
   async function tallyOf(filter: { schoolId?: string; municipalityId?: string; regionId?: string }): Promise<Map<string, RegisterTally>> {
-    const pairs: (Pair & { mentorCard: PersonCard; menteeCard: PersonCard })[] = [];
-    for await (const batch of deps.register.pairBatches(filter)) {
-      const active = batch.filter((p) => p.status === 'active');
-      const lacking = active.flatMap((p) => [...(p.mentorCard ? [] : [p.mentorId]), ...(p.menteeCard ? [] : [p.menteeId])]);
-      const people = lacking.length > 0 ? await deps.register.peopleByIds(lacking) : new Map();
-      for (const p of active) {
-        const mentorCard = p.mentorCard ?? people.get(p.mentorId);
-        const menteeCard = p.menteeCard ?? people.get(p.menteeId);
-        if (mentorCard && menteeCard) pairs.push({ ...p, mentorCard, menteeCard });
-      }
-    }
+    const pairs: CardedPair[] = [];
+    for await (const batch of deps.register.pairsWithCards(filter)) pairs.push(...batch.filter((p) => p.status === 'active'));
     return tallyPairs(pairs);
   }
 

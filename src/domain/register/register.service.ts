@@ -5,7 +5,7 @@ import type { RegisterBulk } from './register-bulk';
 import type { SchoolPlace, RegisterRepository, PersonFields } from './register.repository';
 import { storedName } from './register-input';
 import { checkPairRules } from './register-rules';
-import type { NameMode, Pair, PairDraft, PairView, Person, PersonKind, RegisterWarning, ReportedCounts, SchoolCounts } from './register.types';
+import type { CardedPair, NameMode, Pair, PairDraft, PairView, Person, PersonCard, PersonKind, RegisterWarning, ReportedCounts, SchoolCounts } from './register.types';
 
 export interface RegisterServiceOptions {
   clock: Clock;
@@ -264,6 +264,22 @@ export function createRegisterService(
     auditOf: repo.auditOf,
     pairBatches: repo.pairBatches,
     peopleByIds: repo.peopleByIds,
+
+    /**
+     * Pairs in batches with both people's cards: a pair stored before cards existed gets them from its people (one
+     * read a batch). A pair whose person is gone is left out.
+     */
+    async *pairsWithCards(filter: Parameters<typeof repo.pairBatches>[0]): AsyncGenerator<CardedPair[]> {
+      for await (const batch of repo.pairBatches(filter)) {
+        const lacking = batch.flatMap((p) => [...(p.mentorCard ? [] : [p.mentorId]), ...(p.menteeCard ? [] : [p.menteeId])]);
+        const people = lacking.length > 0 ? await repo.peopleByIds(lacking) : new Map<string, PersonCard>();
+        yield batch.flatMap((p) => {
+          const mentorCard = p.mentorCard ?? people.get(p.mentorId);
+          const menteeCard = p.menteeCard ?? people.get(p.menteeId);
+          return mentorCard && menteeCard ? [{ ...p, mentorCard, menteeCard }] : [];
+        });
+      }
+    },
 
     /** People registered as mentees in more than one school of these, by name (not possible in `codes` mode). */
     async menteesInSeveralSchools(schoolIds: string[]): Promise<{ name: string; schoolIds: string[] }[]> {

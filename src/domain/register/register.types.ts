@@ -56,6 +56,9 @@ export interface Pair {
   menteeCard?: PersonCard;
 }
 
+/** A pair with both cards present (see RegisterService.pairsWithCards). */
+export type CardedPair = Pair & { mentorCard: PersonCard; menteeCard: PersonCard };
+
 export interface PairView extends Pair {
   mentor: Person;
   mentee: Person;

@@ -151,24 +151,21 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
   ]);
   const filter = scope.level === 'municipality' ? { municipalityId: scope.id } : { regionId: scope.id };
   let pairs = 0;
-  for await (const batch of services.register.pairBatches(filter)) {
-    const lacking = batch.flatMap((p) => [...(p.mentorCard ? [] : [p.mentorId]), ...(p.menteeCard ? [] : [p.menteeId])]);
-    const people = lacking.length > 0 ? await services.register.peopleByIds(lacking) : new Map();
+  for await (const batch of services.register.pairsWithCards(filter)) {
     for (const p of batch.sort((a, b) => (orgNames.get(a.schoolId) ?? '').localeCompare(orgNames.get(b.schoolId) ?? '', 'ru', { numeric: true }))) {
-      const mentor = p.mentorCard ?? people.get(p.mentorId);
-      const mentee = p.menteeCard ?? people.get(p.menteeId);
+      const { mentorCard: mentor, menteeCard: mentee } = p;
       pairs++;
       register.addRow([
         orgNames.get(p.schoolId) ?? '',
-        mentor?.code ?? '',
-        mentor?.name ?? '',
-        mentor ? t(`register.mentor_category.${mentor.category}`) : '',
-        mentor?.position ?? '',
-        mentee?.code ?? '',
-        mentee?.name ?? '',
-        mentee ? t(`register.mentee_category.${mentee.category}`) : '',
-        mentee?.age ?? '',
-        mentee?.grade ?? '',
+        mentor.code,
+        mentor.name ?? '',
+        t(`register.mentor_category.${mentor.category}`),
+        mentor.position ?? '',
+        mentee.code,
+        mentee.name ?? '',
+        t(`register.mentee_category.${mentee.category}`),
+        mentee.age ?? '',
+        mentee.grade ?? '',
         t(`register.form.${p.form}`),
         p.programme,
         showDay(p.startDate),

@@ -1,4 +1,4 @@
-import type { MenteeCategory, Pair } from '../register/register.types';
+import type { CardedPair, MenteeCategory } from '../register/register.types';
 import type { RoadmapItem, Task } from '../roadmap/roadmap.types';
 import { addDays } from '../reminders/working-time';
 import type { Services } from '../services';
@@ -38,16 +38,11 @@ export async function schoolStatus(services: Services, schoolId: string, today: 
   const soon = waiting.filter((x) => x.task.due && x.task.due >= today && x.task.due <= horizon);
   const returned = open.filter((x) => x.task.status === 'returned').map((x) => ({ ...x, reason: x.task.reviews.at(-1)?.reason }));
 
-  // The school's active pairs with the cards they keep of their people (read separately for pairs without them).
-  const active: Pair[] = [];
-  for await (const batch of services.register.pairBatches({ schoolId })) active.push(...batch.filter((p) => p.status === 'active'));
-  const lacking = active.filter((p) => !p.menteeCard).map((p) => p.menteeId);
-  const people = lacking.length > 0 ? await services.register.peopleByIds(lacking) : new Map<string, { category: string }>();
+  // The school's active pairs with the cards they keep of their people.
+  const active: CardedPair[] = [];
+  for await (const batch of services.register.pairsWithCards({ schoolId })) active.push(...batch.filter((p) => p.status === 'active'));
   const mentees = new Map<string, MenteeCategory>();
-  for (const p of active) {
-    const category = (p.menteeCard ?? people.get(p.menteeId))?.category;
-    if (category) mentees.set(p.menteeId, category as MenteeCategory);
-  }
+  for (const p of active) mentees.set(p.menteeId, p.menteeCard.category as MenteeCategory);
   const byCategory: Partial<Record<MenteeCategory, number>> = {};
   for (const category of mentees.values()) byCategory[category] = (byCategory[category] ?? 0) + 1;
   const counts = await services.register.getCounts(schoolId);
