@@ -13,7 +13,7 @@ import { translator, type TFunction } from '../i18n';
 import { eventDraftText, eventKindName } from '../mshn-format';
 import { notifyReviewers } from '../review-notify';
 import { askChoice, failedStepText, guardedStep, waitInDialogue } from './ask';
-import { askValue, fileOf } from './mshn-ask';
+import { askValue, awaitSummary, fileOf } from './mshn-ask';
 
 export const MEETING_DIALOGUE = 'mshn-meeting';
 
@@ -121,16 +121,8 @@ export function createMeetingConversation(deps: { services: Services; logger: Lo
     const key = await conversation.external(() => randomBytes(9).toString('hex'));
     const comment = t(kind === 'meeting' ? 'mshn.meeting.evidence_comment' : 'mshn.meeting.evidence_comment_event', { date: showDay(draft.date), topic: draft.topic });
     for (;;) {
-      const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-      const data = answer.callbackQuery?.data;
-      if (!answer.callbackQuery || answer.callbackQuery.message?.message_id !== summary.message_id || (data !== SAVE && data !== CANCEL)) {
-        if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-        else await answer.reply(t('mshn.use_buttons'));
-        continue;
-      }
-      await answer.answerCallbackQuery();
-      await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-      if (data === CANCEL) return cancelled(answer);
+      const { answer, save } = await awaitSummary(conversation, t, summary.message_id, SAVE, CANCEL);
+      if (!save) return cancelled(answer);
       const actor = answer.from!.id;
       const step = await guardedStep(conversation, deps, { userId: actor, step: 'mshn.meeting' }, async () => {
         // Still the coordinator of this territory (moved or removed meanwhile: nothing is recorded).

@@ -44,6 +44,25 @@ export async function askValue<T>(
   }
 }
 
+/**
+ * Waits for «save» or «cancel» pressed under the summary message (`messageId`); a press elsewhere or a text gets a
+ * short reason, a command ends the dialogue.
+ */
+export async function awaitSummary(conversation: BotConversation, t: TFunction, messageId: number, save: string, cancel: string): Promise<{ answer: ConversationContext; save: boolean }> {
+  for (;;) {
+    const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
+    const data = answer.callbackQuery?.data;
+    if (!answer.callbackQuery || answer.callbackQuery.message?.message_id !== messageId || (data !== save && data !== cancel)) {
+      if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
+      else await answer.reply(t('mshn.use_buttons'));
+      continue;
+    }
+    await answer.answerCallbackQuery();
+    await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+    return { answer, save: data === save };
+  }
+}
+
 /** Kinds of file a practice, a programme or the minutes of a meeting come as. */
 const FILE_TYPES = new Set([
   '.pdf', '.doc', '.docx', '.odt', '.rtf', '.txt', '.ppt', '.pptx', '.odp', '.xls', '.xlsx', '.ods',

@@ -10,7 +10,7 @@ import type { BotConversation, ConversationContext } from '../context';
 import { translator } from '../i18n';
 import { bankDraftText, formName, kindName } from '../mshn-format';
 import { askChoice, failedStepText, guardedStep, waitInDialogue } from './ask';
-import { askValue, fileOf } from './mshn-ask';
+import { askValue, awaitSummary, fileOf } from './mshn-ask';
 
 export const PRACTICE_DIALOGUE = 'mshn-practice';
 
@@ -110,16 +110,8 @@ export function createPracticeConversation(deps: { services: Services; logger: L
     const summaryKeyboard = () => new InlineKeyboard().text(t('mshn.buttons.send'), SEND).text(t('mshn.buttons.cancel'), CANCEL);
     let summary = await ctx.reply(bankDraftText(t, draft), { reply_markup: summaryKeyboard() });
     for (;;) {
-      const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-      const data = answer.callbackQuery?.data;
-      if (!answer.callbackQuery || answer.callbackQuery.message?.message_id !== summary.message_id || (data !== SEND && data !== CANCEL)) {
-        if (answer.callbackQuery) await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-        else await answer.reply(t('mshn.use_buttons'));
-        continue;
-      }
-      await answer.answerCallbackQuery();
-      await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-      if (data === CANCEL) return cancelled(answer);
+      const { answer, save } = await awaitSummary(conversation, t, summary.message_id, SEND, CANCEL);
+      if (!save) return cancelled(answer);
       const actor = answer.from!.id;
       const saved = await guardedStep(conversation, deps, { userId: actor, step: 'mshn.practice', keeps: args.schoolId }, async () => {
         const entry = await deps.services.mshn.submitEntry(args.schoolId, structuredClone(draft), { id: actor, name: args.userName });
