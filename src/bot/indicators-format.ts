@@ -36,6 +36,14 @@ export function colourCounts(values: IndicatorValue[]): Record<Exclude<Colour, '
   return counts;
 }
 
+/** «🔴4 🔴9 🟡14»: the numbers of the indicators below target, or '' when none is. */
+export function belowTarget(t: TFunction, values: IndicatorValue[]): string {
+  return values
+    .filter((v) => v.colour === 'red' || v.colour === 'amber')
+    .map((v) => `${t(`indicators.mark.${v.colour}`)}${v.def.n}`)
+    .join(' ');
+}
+
 /**
  * The whole list: a summary line, then each applicable indicator with its value, target and how it was computed;
  * those that do not apply at this level on one line at the end.

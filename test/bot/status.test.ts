@@ -92,7 +92,7 @@ describe('/status for a school', () => {
     expect(text).toContain('1. МБОУ СОШ № 1 — 1');
     // Indicators: 1 of 1 school runs programmes (green); 1 of 2 organizations, young specialists 1 of 4, children
     // with disabilities 0 of 5, at risk 0 of 3 and no event this year (red); no territory figures entered (8 without data).
-    expect(text).toContain('Показатели: 🟢 1 · 🟡 0 · 🔴 6 · ⚪ 8 — /indicators');
+    expect(text).toContain('Показатели: 🟢 1 · 🟡 0 · 🔴 6 · ⚪ 8 — /indicators\n   ниже цели: 🔴4 🔴6 🔴9 🔴12 🔴13 🔴14');
     expect(text).toMatch(/МКДОУ д\/с № 5 — 1 \(никого нет в боте\)/);
     const buttons = h.telegram.lastButtons(coordinator.id);
     const open = buttons.find((b) => b.data.startsWith('ss:o:') && b.text === '📋 1')!;

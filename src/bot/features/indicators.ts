@@ -3,7 +3,7 @@ import { canUse, coordinatorTerritoryOf, taskPartyOf, type Territory } from '../
 import type { BotContext } from '../context';
 import { FIGURES_DIALOGUE, figuresKeyboard, isFigureField, type FiguresArgs } from '../conversations/figures';
 import { chunkLines } from '../format';
-import { colourCounts, figuresText, indicatorsText } from '../indicators-format';
+import { belowTarget, colourCounts, figuresText, indicatorsText } from '../indicators-format';
 import { allow } from '../middlewares/access';
 
 async function territoryName(ctx: BotContext, territory: Territory): Promise<string> {
@@ -85,8 +85,8 @@ export function indicatorsFeature(): Composer<BotContext> {
     const lines = [ctx.t('indicators.by_municipality_title')];
     for (const m of await ctx.services.indicators.byMunicipality(territory.id)) {
       lines.push('', ctx.t('indicators.by_municipality_line', { name: m.name, ...colourCounts(m.values) }));
-      const below = m.values.filter((v) => v.colour === 'red' || v.colour === 'amber').map((v) => `${ctx.t(`indicators.mark.${v.colour}`)}${v.def.n}`);
-      if (below.length > 0) lines.push(ctx.t('indicators.by_municipality_worst', { list: below.join(' ') }));
+      const below = belowTarget(ctx.t, m.values);
+      if (below) lines.push(ctx.t('indicators.by_municipality_worst', { list: below }));
     }
     const chunks = chunkLines(lines);
     const back = new InlineKeyboard().text(ctx.t('indicators.buttons.back'), 'ind:show');

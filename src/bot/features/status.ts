@@ -8,7 +8,7 @@ import { showInPlace } from '../show';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { chunkLines } from '../format';
-import { colourCounts, indicatorLine } from '../indicators-format';
+import { belowTarget, colourCounts, indicatorLine } from '../indicators-format';
 import { allow } from '../middlewares/access';
 import { clip, dueText, oneLine } from '../roadmap-format';
 import { partyToday } from './tasks';
@@ -164,6 +164,8 @@ async function coordinatorStatus(ctx: BotContext, territory: Territory): Promise
   lines.push(t(region ? 'status.municipalities_joined' : 'status.schools_joined', status.parties));
   lines.push(t('status.tasks', status.tasks));
   lines.push(t('indicators.status_territory', colourCounts(indicators)));
+  const below = belowTarget(t, indicators);
+  if (below) lines.push(t('indicators.by_municipality_worst', { list: below }));
   const colours = new Map(byMunicipality.map((m) => [m.id, colourCounts(m.values)]));
   for (const m of status.municipalities ?? []) {
     lines.push(t('status.municipality_line', m));
