@@ -1,6 +1,7 @@
 import type { User as TgUser } from 'grammy/types';
 import { callbackUpdate, person } from '../helpers/fake-telegram';
 import { createHarness, type Harness } from '../helpers/harness';
+import { newItem, withResponsible } from '../../src/domain/roadmap/roadmap-build';
 import { seedTerritory } from '../helpers/services';
 
 type Territory = Awaited<ReturnType<typeof seedTerritory>>;
@@ -88,5 +89,24 @@ describe('a coordinator builds a roadmap in the bot (seed 004 has no table) and 
       expect(h.telegram.callsOf('answerCallbackQuery').pop()?.payload.text).toBe('Этой дорожной карты или пункта уже нет.');
     }
     expect(await h.services.roadmap.itemsOf(id)).toHaveLength(1);
+  });
+
+  it('moves a task a school already sent to the new deadline with its documents, instead of asking for it again', async () => {
+    const owner = { level: 'municipality' as const, id: territory.artemovsky.id };
+    const context = { ownerLevel: 'municipality' as const, period: { start: '2026-09-01', end: '2027-06-30' }, referenceDate: '2026-09-01' };
+    const item = withResponsible(newItem({ number: '1', section: null, name: 'Приказ о внедрении ЦМН', deadline: 'до 01.12.2026', responsible: 'ОО', documentKind: 'Приказ' }, context), 'organizations', 'ОО', context);
+    const { roadmap: published } = await h.services.roadmap.publish({ title: 'Дорожная карта АГО', period: context.period, referenceDate: context.referenceDate, sections: 0, items: [item] }, owner, 'test');
+    const task = (await h.services.roadmap.tasksOf(territory.school8.id))[0]!.task;
+    await h.services.roadmap.submit(territory.school8.id, task.id, [{ kind: 'link', url: 'https://school8.example/prikaz.pdf' }], 1);
+
+    await h.handle(callbackUpdate(stranger, `rm:o:${published.id}:0`, 1));
+    await h.pressText(stranger, 'Приказ о внедрении ЦМН');
+    await h.pressText(stranger, 'Срок');
+    await h.send(stranger, 'до 15.12.2026');
+    expect(last(stranger)).toContain('Сохранено. Задачи обновлены: новых 0, снято 0.');
+    expect(last(stranger)).toContain('перенесены на новый срок вместе с документами');
+    const after = await h.services.roadmap.tasksOf(territory.school8.id);
+    expect(after.map((x) => ({ id: x.task.id, due: x.task.due, status: x.task.status }))).toEqual([{ id: task.id, due: '2026-12-15', status: 'submitted' }]);
+    expect(after[0]!.task.submissions[0]!.evidence).toEqual([{ kind: 'link', url: 'https://school8.example/prikaz.pdf' }]);
   });
 });

@@ -53,7 +53,7 @@ export function createRoadmapEditConversation(deps: { services: Services; logger
           const draft = change(await deps.services.roadmap.draftOf(roadmap));
           if (!draft) return { status: 'gone' as const };
           const published = await deps.services.roadmap.publish(draft, args.owner, actor, roadmap.fileName);
-          return { status: 'saved' as const, created: published.tasks.created, removed: published.tasks.removed };
+          return { status: 'saved' as const, created: published.tasks.created, removed: published.tasks.removed, moved: published.tasks.moved };
         });
         if (result.ok) return result.value;
         await ctx.reply(failedStepText(t, result));
@@ -65,7 +65,10 @@ export function createRoadmapEditConversation(deps: { services: Services; logger
     }
 
     async function report(result: Awaited<ReturnType<typeof save>>, savedKey: string, vars: Record<string, unknown> = {}) {
-      if (result.status === 'saved') await ctx.reply(t(savedKey, { ...vars, created: result.created, removed: result.removed }), { reply_markup: backTo(t, args.roadmapId!) });
+      if (result.status === 'saved') {
+        const moved = result.moved > 0 ? `\n${t('roadmap_edit.moved', { count: result.moved })}` : '';
+        await ctx.reply(t(savedKey, { ...vars, created: result.created, removed: result.removed }) + moved, { reply_markup: backTo(t, args.roadmapId!) });
+      }
       else if (result.status === 'gone') await ctx.reply(t('roadmap_edit.gone'));
       else if (result.status === 'denied') await ctx.reply(t('access.denied'));
       else await ctx.reply(t('roadmap_edit.cancelled'));

@@ -270,6 +270,14 @@ export function createRoadmapRepository(conn: Connection) {
       await Task.updateOne({ _id: oid(taskId) }, day ? { $set: { nudgeDay: day } } : { $unset: { nudgeDay: 1 } });
     },
 
+    /** A task's new due day (its deadline moved): its key follows; it keeps its status, submissions and reviews. */
+    async moveDue(taskId: string, to: { key: string; due: string | null; start: string | null; nudgeDay: string | null }): Promise<void> {
+      await Task.updateOne(
+        { _id: oid(taskId) },
+        to.nudgeDay ? { $set: { key: to.key, due: to.due, start: to.start, nudgeDay: to.nudgeDay } } : { $set: { key: to.key, due: to.due, start: to.start }, $unset: { nudgeDay: 1 } },
+      );
+    },
+
     async deleteTasks(ids: string[]): Promise<void> {
       for (let i = 0; i < ids.length; i += 5000) await Task.deleteMany({ _id: { $in: ids.slice(i, i + 5000).map(oid) } });
     },

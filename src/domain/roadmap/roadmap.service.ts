@@ -11,7 +11,7 @@ export interface PublishResult {
   roadmap: Roadmap;
   created: boolean;
   items: { added: number; updated: number; removed: number };
-  tasks: { created: number; removed: number; kept: number };
+  tasks: { created: number; removed: number; kept: number; moved: number };
 }
 
 export type SubmitResult = { status: 'submitted'; task: Task } | { status: 'needs_document' | 'not_found' | 'not_open' };
@@ -105,18 +105,28 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       }
       const existing = await repo.taskKeys(roadmap.id);
       const wantedKeys = new Set(wanted.map((t) => t.key));
-      const createdTasks = await repo.insertTasks(dedupe(wanted.filter((t) => !existing.has(t.key))));
       const touched = new Set(draft.items.map((i) => ids.get(i.key)!));
-      const obsolete = [...existing]
-        .filter(([key, t]) => !wantedKeys.has(key) && (t.status === 'open' || t.status === 'returned') && (!partial || touched.has(key.split('|')[0]!)))
-        .map(([, t]) => t.id);
+      const fresh = dedupe(wanted.filter((t) => !existing.has(t.key)));
+      const stale = [...existing].filter(([key]) => !wantedKeys.has(key) && (!partial || touched.has(key.split('|')[0]!)));
+      // A deadline moved: a party's task that was already sent, accepted or returned moves to the new due day with
+      // its history instead of being replaced by a new open one (only where the party has as many due days as before).
+      const moves = pairMoved(stale, fresh);
+      const moved = new Set(moves.map((m) => m.taskId));
+      for (const m of moves) {
+        const nudgeDay = m.status === 'returned' && m.to.due ? firstNudgeDay(m.to.due, policy, today) : null;
+        await repo.moveDue(m.taskId, { key: m.to.key, due: m.to.due, start: m.to.start, nudgeDay });
+      }
+      const taken = new Set(moves.map((m) => m.to.key));
+      const createdTasks = await repo.insertTasks(fresh.filter((t) => !taken.has(t.key)));
+      const obsolete = stale.filter(([, t]) => !moved.has(t.id) && (t.status === 'open' || t.status === 'returned')).map(([, t]) => t.id);
       await repo.deleteTasks(obsolete);
-      await closed(obsolete);
+      // Queued nudges of removed tasks, and of moved ones (planned for the old day), are dropped.
+      await closed([...obsolete, ...moves.filter((m) => m.status === 'returned').map((m) => m.taskId)]);
       return {
         roadmap,
         created,
         items: { added: draft.items.filter((i) => !before.has(i.key)).length, updated: draft.items.filter((i) => before.has(i.key)).length, removed: removedItems.length },
-        tasks: { created: createdTasks, removed: obsolete.length, kept: existing.size - obsolete.length },
+        tasks: { created: createdTasks, removed: obsolete.length, kept: existing.size - obsolete.length - moves.length, moved: moves.length },
       };
     },
 
@@ -326,6 +336,33 @@ function namedIn(who: string, organizations: Organization[]): Organization[] {
 function dedupe(tasks: NewTask[]): NewTask[] {
   const seen = new Set<string>();
   return tasks.filter((t) => (seen.has(t.key) ? false : (seen.add(t.key), true)));
+}
+
+
+/**
+ * Stale tasks that move to a fresh slot: of one item and party, paired in due order, when the party has as many
+ * fresh slots as stale tasks (a deadline changed, not added or dropped). Open tasks have nothing to keep: they are
+ * replaced as before; tasks already sent, accepted or returned keep their history on the new day.
+ */
+function pairMoved(stale: [string, { id: string; status: Task['status'] }][], fresh: NewTask[]): { taskId: string; status: Task['status']; to: NewTask }[] {
+  const party = (key: string) => key.slice(0, key.lastIndexOf('|'));
+  const freshBy = new Map<string, NewTask[]>();
+  for (const t of fresh) freshBy.set(party(t.key), [...(freshBy.get(party(t.key)) ?? []), t]);
+  const staleBy = new Map<string, [string, { id: string; status: Task['status'] }][]>();
+  for (const entry of stale) staleBy.set(party(entry[0]), [...(staleBy.get(party(entry[0])) ?? []), entry]);
+  const moves: { taskId: string; status: Task['status']; to: NewTask }[] = [];
+  for (const [group, olds] of staleBy) {
+    const news = freshBy.get(group) ?? [];
+    if (news.length !== olds.length) continue;
+    const byDue = (a: string | null, b: string | null) => (a ?? '9999').localeCompare(b ?? '9999');
+    const dueOf = (key: string) => key.slice(key.lastIndexOf('|') + 1);
+    olds.sort((a, b) => byDue(dueOf(a[0]), dueOf(b[0])));
+    news.sort((a, b) => byDue(a.due, b.due));
+    olds.forEach(([, t], i) => {
+      if (t.status !== 'open') moves.push({ taskId: t.id, status: t.status, to: news[i]! });
+    });
+  }
+  return moves;
 }
 
 export type RoadmapService = ReturnType<typeof createRoadmapService>;
