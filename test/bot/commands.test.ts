@@ -210,7 +210,7 @@ describe('dialogues follow the person', () => {
 
   it('when a territory has more organizations than buttons, then /invite asks for part of the name, and a number picks a button', async () => {
     await h.send(coordinator, '/invite');
-    expect(h.telegram.lastTextTo(coordinator.id)).toBe('В вашей территории 9 организаций. Пришлите часть названия, например «СОШ № 1» или «детский сад».');
+    expect(h.telegram.lastTextTo(coordinator.id)).toBe('Организаций в вашей территории: 9. Пришлите часть названия, например «СОШ № 1» или «детский сад».');
     expect(h.telegram.lastButtons(coordinator.id)).toEqual([]);
     await h.send(coordinator, 'СОШ № 1');
     expect(h.telegram.lastButtons(coordinator.id).map((b) => b.text)).toEqual(['1. Майминская СОШ № 1']);
@@ -221,7 +221,7 @@ describe('dialogues follow the person', () => {
 
   it('when another command is sent during /invite, then the dialogue ends and the command is answered', async () => {
     await h.send(coordinator, '/invite СОШ');
-    expect(h.telegram.lastTextTo(coordinator.id)).toContain('подходят 9 организаций');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('подходит организаций: 9');
     await h.send(coordinator, '/me');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('Алтаева Айана');
     await h.send(coordinator, '/cancel');

@@ -110,7 +110,7 @@ describe('nudges in the chat', () => {
     await sweep(deps, atLocal('2020-11-16', 9 * 60 + 1, ZONE)); // Monday
     const digest = h.telegram.textsTo(coordinator.id).find((t) => t.startsWith('📊'))!;
     expect(digest).toContain('📊 Сводка на неделю 16.11.2020–22.11.2020 · Артемовский городской округ');
-    expect(digest).toMatch(/⚠️ Просрочено: \d+ задач\(и\) у \d+ организаций:/);
+    expect(digest).toMatch(/⚠️ Просрочено задач: \d+, организаций: \d+:/);
     expect(digest).toContain('• МАОУ СОШ № 8 — 1 (пп. 1.4)');
     expect(digest).toContain('📅 На этой неделе сроков нет.');
     expect(digest).toContain('👤 Во всех организациях кто-то подключён к боту.'); // the school's head is in the bot

@@ -99,7 +99,7 @@ describe('the register as files: template, upload with a report, confirmation, e
     expect(report).toContain('строка 5, «Дата начала»: Дата — в виде ДД.ММ.ГГГГ, например 01.09.2026, или слово «сегодня».');
     expect(report).toContain('Предупреждения');
     expect(report).toContain('строка 7, «Возраст наставляемого»: Наставляемому-обучающемуся 9 лет');
-    expect(h.telegram.lastButtons(head.id).map((b) => b.text)).toEqual(['✅ Загрузить 4 строк', 'Отмена']);
+    expect(h.telegram.lastButtons(head.id).map((b) => b.text)).toEqual(['✅ Загрузить (строк: 4)', 'Отмена']);
     expect(await pairsOf(territory.school1.id)).toHaveLength(0); // nothing saved before the head confirms
   });
 

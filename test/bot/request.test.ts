@@ -81,7 +81,7 @@ describe('/request: a coordinator asks every school for information by a date', 
     await h.pressText(coordinator, 'Скан-копия приказа');
     const schools = (await h.services.territory.organizationsIn({ level: 'municipality', id: territory.bodaibo.id })).length;
     expect(h.telegram.lastTextTo(coordinator.id)).toBe(
-      `📨 Запрос уйдёт ${schools} орг. — всем организациям территории. Каждая получит задачу, руководители и кураторы — сообщение.\n\n` +
+      `📨 Запрос уйдёт всем организациям территории (их ${schools}). Каждая получит задачу, руководители и кураторы — сообщение.\n\n` +
         `Что: ${SEED_002_REQUEST}\nСрок: до 09.12.2026\nДокумент: Скан-копия приказа\n\nОтправить?`,
     );
     // «Изменить срок» asks the date again and keeps the rest; «до 9 декабря» is the same day of this year.
@@ -103,7 +103,7 @@ describe('/request: a coordinator asks every school for information by a date', 
     const schools = (await h.services.territory.organizationsIn({ level: 'municipality', id: territory.bodaibo.id })).length;
     expect(h.telegram.lastTextTo(coordinator.id)).toBe(
       [
-        `✅ Запрос З-1 отправлен: задача со сроком до 09.12.2026 у ${schools} орг.`,
+        `✅ Запрос З-1 отправлен: задача со сроком до 09.12.2026 появилась у всех организаций территории (их ${schools}).`,
         'Сообщение получили: 2 чел. (руководители и кураторы).',
         'Организаций, где ещё никого нет в боте: 1 — задача ждёт их в /tasks; пригласите руководителей: /invite.',
         '',
@@ -205,10 +205,10 @@ describe('/request: a coordinator asks every school for information by a date', 
     await h.send(regional, 'Сведения о школьных программах наставничества');
     await h.send(regional, '20.12.2026');
     await h.pressText(regional, 'Без документа');
-    expect(h.telegram.lastTextTo(regional.id)).toContain(`Запрос уйдёт ${orgs.length} орг.`);
+    expect(h.telegram.lastTextTo(regional.id)).toContain(`Запрос уйдёт всем организациям территории (их ${orgs.length}).`);
     expect(h.telegram.lastTextTo(regional.id)).toContain('Документ: не нужен (достаточно комментария)');
     await h.pressText(regional, 'Отправить');
-    expect(h.telegram.lastTextTo(regional.id)).toContain(`✅ Запрос З-1 отправлен: задача со сроком до 20.12.2026 у ${orgs.length} орг.`);
+    expect(h.telegram.lastTextTo(regional.id)).toContain(`✅ Запрос З-1 отправлен: задача со сроком до 20.12.2026 появилась у всех организаций территории (их ${orgs.length}).`);
     expect(h.telegram.lastTextTo(head.id)).toContain('📨 Запрос координатора (Иркутская область), пункт З-1:');
     expect(h.telegram.textsTo(otherHead.id)).toHaveLength(0);
     for (const org of orgs) expect((await h.services.roadmap.tasksOf(org.id)).some((x) => x.item.name === 'Сведения о школьных программах наставничества')).toBe(true);

@@ -126,7 +126,7 @@ describe('/status for a school', () => {
     h.telegram.clear();
     await h.send(coordinator, '/overdue');
     const text = h.telegram.textsTo(coordinator.id).join('\n');
-    expect(text).toContain(`🔴 Просрочено: ${schools} задач(и) у ${schools} организаций.`);
+    expect(text).toContain(`🔴 Просрочено задач: ${schools}, организаций: ${schools}.`);
     expect(text).toContain('МБОУ СОШ № 1 — 1\n• 1 Приказ о наставничестве — до 10.11.2026 — просрочено на 13 дн.');
     expect(text).toContain('МКДОУ д/с № 5 — 1');
     await h.send(head, '/overdue');
