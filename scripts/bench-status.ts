@@ -15,6 +15,8 @@ import { connectOptions } from '../src/domain/shared/connection';
 import { nameKey } from '../src/domain/shared/names';
 import { schoolStatus } from '../src/domain/status/school-status';
 import { overdueByParty, schoolMarks, territoryStatus } from '../src/domain/status/territory-status';
+import { buildTerritoryReport } from '../src/domain/report/territory-report';
+import { translator } from '../src/bot/i18n';
 import { territoryModels } from '../src/domain/territory/territory.model';
 
 const MONGO = (process.env.MONGODB_TEST_URI ?? 'mongodb://127.0.0.1:27017').replace(/\/$/, '');
@@ -95,6 +97,10 @@ async function main() {
     await time('/schools (every school with its marks)', () => schoolMarks(services, scope, today));
     await time('/school СОШ № 17', () => schoolMarks(services, scope, today, 'СОШ № 17'));
     await time("a head's /status", () => Promise.all([schoolStatus(services, String(orgs[17]!._id), today), services.indicators.forSchool(String(orgs[17]!._id))]));
+    // /report builds the XLSX while a progress message shows: not a one-second answer, timed for the record.
+    const started = performance.now();
+    const report = await buildTerritoryReport(services, scope, { t: translator('ru'), today, timeZone: 'Asia/Irkutsk' });
+    console.log(`  /report (XLSX of ${ORGS} schools × ${ITEMS} items, ${ORGS * PAIRS} pairs): ${(performance.now() - started).toFixed(0)} ms, ${Math.round(report.length / 1024)} KB`);
   } finally {
     await conn.dropDatabase();
     await conn.close();
