@@ -51,8 +51,16 @@ export function belowTarget(t: TFunction, values: IndicatorValue[]): string {
 export function indicatorsText(t: TFunction, title: string, values: IndicatorValue[], language: string, level: 'school' | 'territory'): string {
   const lines = [title, t('indicators.summary', colourCounts(values)), ''];
   for (const v of values.filter((x) => x.colour !== 'na')) lines.push(indicatorLine(t, v, language), `   ${basisText(t, v)}`);
-  const na = values.filter((x) => x.colour === 'na').map((x) => String(x.def.n));
-  if (na.length > 0) lines.push('', t(level === 'school' ? 'indicators.na_school' : 'indicators.na_territory', { list: na.join(', ') }));
+  // What does not apply here, grouped by why: «— 11, 15: пока ни одна организация не ведёт программ».
+  const na = new Map<string, { numbers: number[]; reason: string }>();
+  for (const v of values.filter((x) => x.colour === 'na')) {
+    const reason = basisText(t, v);
+    na.set(reason, { reason, numbers: [...(na.get(reason)?.numbers ?? []), v.def.n] });
+  }
+  if (na.size > 0) {
+    lines.push('', t('indicators.na_title'));
+    for (const { numbers, reason } of na.values()) lines.push(t('indicators.na_line', { list: numbers.join(', '), reason }));
+  }
   lines.push('', t('indicators.legend'), t(level === 'school' ? 'indicators.hint_school' : 'indicators.hint_territory'));
   return lines.join('\n');
 }

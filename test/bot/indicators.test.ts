@@ -46,7 +46,7 @@ describe('/indicators', () => {
     const text = h.telegram.textsTo(head.id).join('\n');
     expect(text).toContain('📊 Целевые показатели: МБОУ СОШ № 1');
     // 3 mentees aged 11-18 of 300 pupils = 1%; 1 pupil mentor of 100 aged 15-18 = 1%; 1 young specialist of 2 = 50%.
-    expect(text).toContain('🔴 2. Дети 11–18 лет в роли наставляемых: 1% (цель 20%, с первого года)\n   3 наставляемых из 300 обучающихся 11–18 лет (/counts)');
+    expect(text).toContain('🔴 2. Дети 11–18 лет в роли наставляемых: 1% (цель 20%, с первого года)\n   наставляемые 11–18 лет (реестр): 3; обучающихся 11–18 лет (/counts): 300');
     expect(text).toContain('🔴 8. Подростки 15–18 лет в роли наставников: 1% (цель 35%, к 2024 г.)');
     expect(text).toContain('🔴 4. Учителя — молодые специалисты в роли наставляемых: 50% (цель 100%, с первого года)');
     // 1 of 4 children with disabilities = 25% of a 50% target: red (below three quarters of it).
@@ -55,7 +55,7 @@ describe('/indicators', () => {
     // No pupils at risk: nothing to cover; no monitoring answer yet.
     expect(text).toContain('⚪ 11. Раздел «Ресурсный центр наставнических практик» на сайте: нет данных');
     expect(text).toContain('школа ещё не ответила на анкету мониторинга');
-    expect(text).toContain('Не относятся к одной школе (считаются для территории): 5, 6, 10, 13.');
+    expect(text).toContain('Не применяются здесь:\n— 5, 6, 10: считаются только для муниципалитета и региона\n— 13: считать не из чего: в знаменателе 0');
     expect(h.telegram.textsTo(head.id).every((t) => t.length <= 4096)).toBe(true);
   });
 
@@ -72,9 +72,9 @@ describe('/indicators', () => {
     await h.send(coordinator, '/indicators');
     let text = h.telegram.textsTo(coordinator.id).join('\n');
     expect(text).toContain('📊 Целевые показатели: г. Бодайбо и район');
-    expect(text).toContain('⚪ 2. Дети 11–18 лет в роли наставляемых: нет данных (цель 20%, с первого года)\n   3 обучающихся 11–18 лет в роли наставляемых; не введено число детей 11–18 лет на территории');
+    expect(text).toContain('⚪ 2. Дети 11–18 лет в роли наставляемых: нет данных (цель 20%, с первого года)\n   наставляемые 11–18 лет (реестр): 3; не введено число детей 11–18 лет на территории');
     // 1 of 2 organizations runs programmes (the kindergarten does not).
-    expect(text).toContain('🔴 14. Организации, реализующие программы наставничества: 50% (цель 100%, к 2024 г.)\n   1 из 2 организаций ведут программы');
+    expect(text).toContain('🔴 14. Организации, реализующие программы наставничества: 50% (цель 100%, к 2024 г.)\n   организаций с действующими парами в реестре: 1 из 2');
     await h.pressText(coordinator, 'Данные территории');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('• Дети 11–18 лет, проживающие на территории: не введено');
     await h.pressText(coordinator, 'Дети 11–18 лет, проживающие на территории');
@@ -89,7 +89,7 @@ describe('/indicators', () => {
     await h.send(coordinator, '/indicators');
     text = h.telegram.textsTo(coordinator.id).join('\n');
     // 3 of 1500 = 0.2%.
-    expect(text).toContain('🔴 2. Дети 11–18 лет в роли наставляемых: 0,2% (цель 20%, с первого года)\n   3 обучающихся 11–18 лет в роли наставляемых из 1500 детей 11–18 лет на территории');
+    expect(text).toContain('🔴 2. Дети 11–18 лет в роли наставляемых: 0,2% (цель 20%, с первого года)\n   наставляемые 11–18 лет (реестр): 3; детей 11–18 лет на территории (данные координатора): 1500');
   });
 
   it('a coordinator clears a figure with the button, and /status shows the colours at a glance', async () => {

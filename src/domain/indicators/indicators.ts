@@ -162,6 +162,7 @@ export function computeIndicators(inputs: IndicatorInputs): IndicatorValue[] {
     switch (def.measure) {
       case 'schools_implementing': {
         const schools = organizations.filter((o) => o.kind === 'school');
+        if (schools.length === 0) return { numerator: null, denominator: null, na: true, basis: { key: school ? 'not_school' : 'no_schools', params: {} } };
         return share(schools.filter((o) => tally(o.id).pairs > 0).length, schools.length, 'schools_implementing', undefined);
       }
       case 'organizations_implementing':
