@@ -51,6 +51,15 @@ describe('the territory report', () => {
       { level: 'municipality', id: territory.bodaibo.id },
       'test',
     );
+    // The region's roadmap: one item for the municipal departments, one for every school of the region.
+    const regional = { ownerLevel: 'region' as const, period: context.period, referenceDate: context.referenceDate };
+    const regionalItem = (number: string, name: string, target: 'municipalities' | 'organizations') =>
+      withResponsible(newItem({ number, section: null, name, deadline: 'до 20.12.2026', responsible: 'МОУО', documentKind: '' }, regional), target, 'МОУО', regional);
+    await h.services.roadmap.publish(
+      { title: 'Региональная дорожная карта', period: context.period, referenceDate: context.referenceDate, sections: 0, items: [regionalItem('1', 'Назначить муниципального куратора', 'municipalities'), regionalItem('2', 'Разместить положение на сайте', 'organizations')] },
+      { level: 'region', id: territory.irkutsk.id },
+      'test',
+    );
     // School 1 sent item 2 and it was accepted; item 1 is overdue everywhere.
     const task2 = (await h.services.roadmap.tasksOf(territory.school1.id)).find((x) => x.item.number === '2')!.task;
     await h.services.roadmap.submit(territory.school1.id, task2.id, [{ kind: 'comment', text: 'Положение утверждено' }], head.id);
@@ -111,6 +120,14 @@ describe('the territory report', () => {
     expect(item2[5]).toBe('1 / 2');
     expect(item2[school]).toBe('принято 23.11.2026');
     expect(item2[kindergarten]).toBe('не выполнено');
+    // The region's roadmap shows with this municipality's parties: the municipality itself in the coordinator's column.
+    const coordinatorColumn = head1.indexOf('Координатор');
+    const regional1 = matrix.find((r) => r[0] === 'Региональная дорожная карта' && r[1] === '1')!;
+    expect(regional1[coordinatorColumn]).toBe('не выполнено');
+    expect(regional1[5]).toBe('0 / 1');
+    const regional2 = matrix.find((r) => r[0] === 'Региональная дорожная карта' && r[1] === '2')!;
+    expect(regional2[5]).toBe('0 / 2');
+    expect(regional2[school]).toBe('не выполнено');
     // The monitoring round is a roadmap too, with school 1 done.
     expect(matrix.some((r) => r[0] === 'Мониторинг реализации ЦМН' && r[school]?.startsWith('принято'))).toBe(true);
 
@@ -134,7 +151,9 @@ describe('the territory report', () => {
     expect(indicators.some((r) => r[1] === 'Дети 11–18 лет, проживающие на территории' && r[2] === 'не введено')).toBe(true);
 
     const monitoring = rows(workbook.getWorksheet('Мониторинг')!);
-    expect(monitoring).toHaveLength(2);
+    // School 1's answer, then the kindergarten that has not answered the quarter.
+    expect(monitoring).toHaveLength(3);
+    expect(monitoring[2]!.slice(0, 3)).toEqual(['МКДОУ д/с № 5', monitoring[1]![1]!, 'нет ответа']);
     expect(monitoring[1]![0]).toBe('МБОУ СОШ № 1');
     expect(monitoring[1]).toContain('Молодой педагог провёл открытый урок');
     expect(monitoring[1]!.slice(-3)).toEqual(['8', 'да', 'нет']);

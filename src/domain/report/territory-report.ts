@@ -101,9 +101,16 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
     ...columns.map((c) => ({ title: c.name, width: 18 })),
   ]);
   matrix.views = [{ state: 'frozen', ySplit: 1, xSplit: 6 }];
-  for (const roadmap of await services.roadmap.roadmapsOf([scope.id])) {
+  // A municipality's report shows its own roadmaps and its region's, the latter with its own parties' tasks only
+  // (its schools, and the municipality itself in the coordinator's column).
+  const regionId = scope.level === 'municipality' ? (await services.territory.describeScope(scope))?.region.id : undefined;
+  const roadmaps = await services.roadmap.roadmapsOf(regionId ? [scope.id, regionId] : [scope.id]);
+  roadmaps.sort((a, b) => Number(a.owner.id !== scope.id) - Number(b.owner.id !== scope.id));
+  const ours = new Set(columns.map((c) => c.id));
+  for (const roadmap of roadmaps) {
     const items = await services.roadmap.itemsOf(roadmap.id);
-    const tasks = await services.roadmap.tasksOfRoadmap(roadmap.id);
+    const tasks = (await services.roadmap.tasksOfRoadmap(roadmap.id)).filter((x) => ours.has(x.target.id));
+    if (roadmap.owner.id !== scope.id && tasks.length === 0) continue;
     const byItem = new Map<string, Task[]>();
     for (const task of tasks) byItem.set(task.itemId, [...(byItem.get(task.itemId) ?? []), task]);
     const rows: { item: RoadmapItem; due: string | null; tasks: Map<string, Task> }[] = [];
@@ -263,6 +270,15 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
     row.alignment = { vertical: 'top', wrapText: true };
   }
   if (answers.length === 0) monitoring.addRow([t('report.monitoring.none')]);
+  else {
+    // Who has not answered the latest quarter, listed after the answers.
+    const latest = answers.reduce((q, a) => (a.answer.quarter > q ? a.answer.quarter : q), '');
+    const answered = new Set(answers.filter((a) => a.answer.quarter === latest).map((a) => a.schoolId));
+    for (const o of organizations.filter((x) => !answered.has(x.id))) {
+      const row = monitoring.addRow([o.shortName, latest, t('report.monitoring.no_answer')]);
+      fill(row.getCell(3), 'overdue');
+    }
+  }
 
   // 5. The School of Mentoring's banks (seed 004).
   await step('banks');
