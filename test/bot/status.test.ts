@@ -72,6 +72,17 @@ describe('/status for a school', () => {
     expect(h.telegram.lastButtons(head.id).map((b) => b.text)).toEqual(['📄 Все задачи']);
   });
 
+  it('the school’s mentoring curator gets the same /status and /indicators as its head', async () => {
+    const curator = person(9956);
+    await h.register(curator, 'curator', { level: 'organization', id: territory.school1.id }, 'Кураторова Ирина');
+    await h.send(head, '/status');
+    const ofHead = h.telegram.lastTextTo(head.id);
+    await h.send(curator, '/status');
+    expect(h.telegram.lastTextTo(curator.id)).toBe(ofHead);
+    await h.send(curator, '/indicators');
+    expect(h.telegram.lastTextTo(curator.id)).toContain('📊 Целевые показатели: МБОУ СОШ № 1');
+  });
+
   it('a school with nothing in the register and no counts is told where to start', async () => {
     await h.send(emptyHead, '/status');
     const text = h.telegram.lastTextTo(emptyHead.id);
