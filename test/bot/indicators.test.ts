@@ -116,6 +116,10 @@ describe('/indicators', () => {
     const text = h.telegram.lastTextTo(regional.id);
     expect(text).toContain('📊 Показатели по муниципалитетам');
     expect(text).toMatch(/г\. Бодайбо и район: 🟢 \d+ · 🟡 \d+ · 🔴 \d+ · ⚪ \d+/);
+    // The region's /status reads the region once for its own indicators and each municipality's: the same values.
+    const view = await h.services.indicators.regionView(territory.irkutsk.id);
+    expect(view.region).toEqual(await h.services.indicators.forTerritory({ level: 'region', id: territory.irkutsk.id }));
+    expect(view.municipalities.map((m) => m.values)).toEqual([await h.services.indicators.forTerritory({ level: 'municipality', id: territory.bodaibo.id })]);
     await h.send(regional, '/status');
     expect(h.telegram.lastTextTo(regional.id)).toMatch(/• г\. Бодайбо и район: .*\n {3}показатели: 🟢 \d+ 🟡 \d+ 🔴 \d+ ⚪ \d+/);
   });

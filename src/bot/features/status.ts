@@ -8,6 +8,7 @@ import { showInPlace } from '../show';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
 import { chunkLines } from '../format';
+import type { IndicatorValue } from '../../domain/indicators/indicators';
 import { belowTarget, colourCounts, indicatorLine } from '../indicators-format';
 import { allow } from '../middlewares/access';
 import { clip, dueText, oneLine } from '../roadmap-format';
@@ -153,10 +154,11 @@ async function coordinatorStatus(ctx: BotContext, territory: Territory): Promise
   const view = await ctx.services.territory.describeScope(territory);
   const today = await partyToday(ctx);
   // The tasks and the indicators are read side by side: a coordinator's /status comes within a second.
-  const [status, indicators, byMunicipality] = await Promise.all([
+  const [status, { region: indicators, municipalities: byMunicipality }] = await Promise.all([
     territoryStatus(ctx.services, territory, today),
-    ctx.services.indicators.forTerritory(territory),
-    territory.level === 'region' ? ctx.services.indicators.byMunicipality(territory.id) : Promise.resolve([]),
+    territory.level === 'region'
+      ? ctx.services.indicators.regionView(territory.id)
+      : ctx.services.indicators.forTerritory(territory).then((region) => ({ region, municipalities: [] as { id: string; values: IndicatorValue[] }[] })),
   ]);
   const t = ctx.t;
   const region = territory.level === 'region';

@@ -137,6 +137,27 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
     });
   }
 
+  async function regionView(regionId: string): Promise<{ region: IndicatorValue[]; municipalities: { id: string; name: string; values: IndicatorValue[] }[] }> {
+    const scope = { level: 'region' as const, id: regionId };
+    const municipalities = await deps.territory.listMunicipalities({ regionId });
+    const organizations = await deps.territory.organizationsIn(scope);
+    const ids = organizations.map((o) => o.id);
+    const register = await tallyOf({ regionId });
+    const counts = await countsOf(ids);
+    const monitoring = sources.monitoring ? await sources.monitoring(ids) : new Map<string, MonitoringFacts>();
+    const figures = await ownFigures(municipalities.map((m) => m.id));
+    const year = yearOf();
+    const eventsOf = async (territory: Territory) => (sources.events ? sources.events(territory, `${year}-01-01`, `${year}-12-31`) : 0);
+    const out: { id: string; name: string; values: IndicatorValue[] }[] = [];
+    for (const m of municipalities) {
+      const own = organizations.filter((o) => o.municipalityId === m.id);
+      const events = await eventsOf({ level: 'municipality', id: m.id });
+      out.push({ id: m.id, name: m.name, values: computeIndicators({ level: 'municipality', organizations: own, register, counts, monitoring, figures: figures.get(m.id)?.values ?? {}, events }) });
+    }
+    const region = computeIndicators({ level: 'region', organizations, register, counts, monitoring, figures: (await figuresOf(scope)).effective, events: await eventsOf(scope) });
+    return { region, municipalities: out.sort((a, b) => a.name.localeCompare(b.name, 'ru')) };
+  }
+
   return {
     figuresOf,
 
@@ -177,22 +198,11 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
 
     /** A region's indicators for each of its municipalities, by name, from one read of the region. */
     async byMunicipality(regionId: string): Promise<{ id: string; name: string; values: IndicatorValue[] }[]> {
-      const municipalities = await deps.territory.listMunicipalities({ regionId });
-      const organizations = await deps.territory.organizationsIn({ level: 'region', id: regionId });
-      const ids = organizations.map((o) => o.id);
-      const register = await tallyOf({ regionId });
-      const counts = await countsOf(ids);
-      const monitoring = sources.monitoring ? await sources.monitoring(ids) : new Map<string, MonitoringFacts>();
-      const figures = await ownFigures(municipalities.map((m) => m.id));
-      const year = yearOf();
-      const out: { id: string; name: string; values: IndicatorValue[] }[] = [];
-      for (const m of municipalities) {
-        const events = sources.events ? await sources.events({ level: 'municipality', id: m.id }, `${year}-01-01`, `${year}-12-31`) : 0;
-        const own = organizations.filter((o) => o.municipalityId === m.id);
-        out.push({ id: m.id, name: m.name, values: computeIndicators({ level: 'municipality', organizations: own, register, counts, monitoring, figures: figures.get(m.id)?.values ?? {}, events }) });
-      }
-      return out.sort((a, b) => a.name.localeCompare(b.name, 'ru'));
+      return (await regionView(regionId)).municipalities;
     },
+
+    /** A region's own indicators and each municipality's, from one read of the region's register (its /status). */
+    regionView,
 
     async ensureIndexes(): Promise<void> {
       await Figures.syncIndexes();
