@@ -3,7 +3,7 @@ import type { DeliveryOutcome, Digest, Escalation, Nudge, OutboxMessage } from '
 import type { Logger } from '../logger';
 import { chunkLines } from './format';
 import { translator, type TFunction } from './i18n';
-import { clip, oneLine, showDate } from './roadmap-format';
+import { clip, documentText, oneLine, showDate } from './roadmap-format';
 
 const titleOf = (item: Nudge['item']) => `${item.number.replace(/\.$/, '')} ${clip(oneLine(item.name), 300)}`.trim();
 
@@ -48,6 +48,12 @@ function render(t: TFunction, m: OutboxMessage): { text: string; keyboard?: Inli
       return { text: digestText(t, m) };
     case 'notice':
       return { text: t('nudges.unreachable', { name: m.person.fullName ?? String(m.person.telegramId), party: m.party || t('cli.remind.coordinator') }) };
+    case 'request':
+      // A coordinator's data request (/request) became the school's task: what, by when, which document.
+      return {
+        text: t('request.told', { number: m.item.number, owner: m.from ?? m.roadmap.title, text: m.item.name, due: showDate(m.task.due), document: documentText(t, m.item.documentKind) }),
+        keyboard: new InlineKeyboard().text(t('request.buttons.open'), `task:c:${m.task.id}`).row().text(t('request.buttons.done'), `task:d:${m.task.id}`),
+      };
     case 'monitoring':
       // A round of the quarterly monitoring opened: the button opens the questionnaire (see tasks.ts, task:d).
       return {

@@ -90,3 +90,6 @@ export function evidenceLines(t: TFunction, evidence: Evidence[]): string[] {
     return t('tasks.evidence.comment', { text: e.text });
   });
 }
+
+/** What a head reads as the expected document of a request: the kind, or that none is needed. */
+export const documentText = (t: TFunction, documentKind: string) => (documentKind.trim() ? documentKind : t('request.no_document'));

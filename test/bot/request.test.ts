@@ -1,6 +1,6 @@
 import type { User as TgUser } from 'grammy/types';
 import { createNudgeDelivery, createPacer } from '../../src/bot/nudges';
-import { sweep, type SweepDeps } from '../../src/domain/reminders/sweep';
+import { drain, sweep, type SweepDeps } from '../../src/domain/reminders/sweep';
 import { atLocal } from '../../src/domain/reminders/working-time';
 import { REQUESTS_TITLE } from '../../src/domain/roadmap/request';
 import type { Services } from '../../src/domain/services';
@@ -34,6 +34,12 @@ describe('/request: a coordinator asks every school for information by a date', 
     const button = h.telegram.lastButtons(who.id).find((b) => b.text.includes(text))!;
     h.telegram.clear();
     await h.handle(callbackUpdate(who, button.data, button.messageId), services);
+  };
+
+  /** What the running bot's deliverer does when a request is queued: the outbox is delivered through the real Api. */
+  const deliver = async () => {
+    const pacer = createPacer({ perSecond: 1000, perChatMs: 0 });
+    return drain({ services: h.services, sent: h.services.reminders.sent, deliver: createNudgeDelivery(h.newBot().api, silentLogger, pacer) }, h.services.clock());
   };
 
   beforeAll(async () => {
@@ -104,7 +110,7 @@ describe('/request: a coordinator asks every school for information by a date', 
     expect(h.telegram.lastTextTo(coordinator.id)).toBe(
       [
         `✅ Запрос З-1 отправлен: задача со сроком до 09.12.2026 появилась у всех организаций территории (их ${schools}).`,
-        'Сообщение получили: 2 чел. (руководители и кураторы).',
+        'Сообщение уходит руководителям и кураторам, получателей: 2 (бот рассылает их в темпе, который разрешает Telegram).',
         'Организаций, где ещё никого нет в боте: 1 — задача ждёт их в /tasks; пригласите руководителей: /invite.',
         '',
         'Ход выполнения — /request, присланное на проверку — /review.',
@@ -113,7 +119,10 @@ describe('/request: a coordinator asks every school for information by a date', 
     const items = await requestsOf(territory.bodaibo.id);
     expect(items.map((i) => [i.number, i.name, i.deadline, i.documentKind])).toEqual([['З-1', SEED_002_REQUEST, 'до 09.12.2026', 'Скан-копия приказа']]);
 
-    // The head and the curator of school 1 are told, with the task one press away; the other territory hears nothing.
+    // The head and the curator of school 1 are told through the outbox, with the task one press away; the other
+    // territory hears nothing. Sending again tells nobody twice (one key per task and person).
+    expect((await deliver()).map((m) => m.outcome.status)).toEqual(['sent', 'sent']);
+    expect(await deliver()).toHaveLength(0);
     for (const who of [head, curator]) {
       const text = h.telegram.lastTextTo(who.id);
       expect(text).toContain('📨 Запрос координатора (г. Бодайбо и район), пункт З-1:');
@@ -167,13 +176,15 @@ describe('/request: a coordinator asks every school for information by a date', 
     await h.send(coordinator, '15.12.2026');
     await h.send(coordinator, 'Утверждённый план');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('Документ: Утверждённый план');
-    // Telegram refuses one of the two chats: the other still gets it, and the coordinator hears the count.
-    h.telegram.failNext('sendMessage', 400, 'Bad Request: chat not found');
     await h.pressText(coordinator, 'Отправить');
     const report = h.telegram.lastTextTo(coordinator.id);
     expect(report).toContain('✅ Запрос З-2 отправлен: задача со сроком до 15.12.2026');
-    expect(report).toContain('Сообщение получили: 1 чел.');
-    expect(report).toContain('Не удалось доставить: 1 чел.');
+    expect(report).toContain('получателей: 2');
+    // Telegram refuses one of the two chats: the other still gets it, and /reminders shows which did not arrive.
+    h.telegram.failNext('sendMessage', 400, 'Bad Request: chat not found');
+    expect((await deliver()).map((m) => m.outcome.status).sort()).toEqual(['failed', 'sent']);
+    const log = await h.services.reminders.logOf(territory.bodaibo.id, 5);
+    expect(log.filter((e) => e.kind === 'request').map((e) => e.status).sort()).toEqual(['failed', 'sent', 'sent', 'sent']);
 
     await h.send(coordinator, '/request');
     const again = h.telegram.lastTextTo(coordinator.id);
@@ -209,6 +220,7 @@ describe('/request: a coordinator asks every school for information by a date', 
     expect(h.telegram.lastTextTo(regional.id)).toContain('Документ: не нужен (достаточно комментария)');
     await h.pressText(regional, 'Отправить');
     expect(h.telegram.lastTextTo(regional.id)).toContain(`✅ Запрос З-1 отправлен: задача со сроком до 20.12.2026 появилась у всех организаций территории (их ${orgs.length}).`);
+    await deliver();
     expect(h.telegram.lastTextTo(head.id)).toContain('📨 Запрос координатора (Иркутская область), пункт З-1:');
     expect(h.telegram.textsTo(otherHead.id)).toHaveLength(0);
     for (const org of orgs) expect((await h.services.roadmap.tasksOf(org.id)).some((x) => x.item.name === 'Сведения о школьных программах наставничества')).toBe(true);

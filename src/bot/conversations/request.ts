@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { GrammyError, InlineKeyboard, type Api } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import { coordinatorTerritoryOf, type Territory } from '../../domain/people/access';
 import { parseInput } from '../../domain/people/onboarding-input';
 import type { Language } from '../../domain/people/people.types';
 import { todayIn } from '../../domain/register/register-input';
 import {
+  announceRequest,
   documentKindSchema,
   readRequestDeadline,
   REQUEST_KEY_PREFIX,
@@ -19,7 +20,7 @@ import type { Services } from '../../domain/services';
 import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator, type TFunction } from '../i18n';
-import { showDate } from '../roadmap-format';
+import { documentText, showDate } from '../roadmap-format';
 import { askChoice, failedStepText, guardedStep, waitInDialogue } from './ask';
 
 export const REQUEST_DIALOGUE = 'coordinator-request';
@@ -45,9 +46,6 @@ export const REQUEST_DATA = {
 const DOCUMENTS = ['scan', 'xlsx', 'link', 'none'] as const;
 type DocumentChoice = (typeof DOCUMENTS)[number];
 
-/** What a head reads as the expected document: the kind, or that none is needed. */
-export const documentText = (t: TFunction, documentKind: string) => (documentKind.trim() ? documentKind : t('request.no_document'));
-
 /**
  * Waits for a text the `read` function accepts; its refusal is answered and the question stays open, so nothing
  * typed before is lost. Any command ends the dialogue (/cancel leaves it, another command goes to its handler).
@@ -68,59 +66,6 @@ async function readText<T>(conversation: BotConversation, t: TFunction, read: (t
     if ('value' in result) return result.value;
     await answer.reply(result.problem);
   }
-}
-
-export interface Announcement {
-  /** People (heads and curators) who got the message. */
-  told: number;
-  /** People it did not reach: blocked the bot before or now, or Telegram refused. */
-  failed: number;
-  /** Organizations with no head or curator in the bot at all. */
-  nobody: number;
-}
-
-/**
- * Tells every head and curator of the organizations that got the request's task: the text, the deadline, the
- * document and a button that opens the task. One chat that fails does not stop the others; a 403 (the bot was
- * blocked) marks the person unreachable, as the nudges do.
- */
-export async function announceRequest(
-  api: Api,
-  deps: { services: Services; logger: Logger },
-  request: { number: string; text: string; due: string; documentKind: string; ownerName: string; tasks: { id: string; orgId: string }[] },
-): Promise<Announcement> {
-  const taskOf = new Map(request.tasks.map((x) => [x.orgId, x.id]));
-  const people = (await deps.services.people.usersInScopes([...taskOf.keys()])).filter(
-    (u) => (u.role === 'head' || u.role === 'curator') && u.scope?.level === 'organization' && taskOf.has(u.scope.id),
-  );
-  const joined = new Set(people.map((u) => u.scope!.id));
-  let told = 0;
-  let failed = 0;
-  for (const person of people) {
-    if (person.unreachableAt) {
-      failed++;
-      continue;
-    }
-    const t = translator(person.language ?? 'ru');
-    const taskId = taskOf.get(person.scope!.id)!;
-    const text = t('request.told', {
-      number: request.number,
-      owner: request.ownerName,
-      text: request.text,
-      due: showDate(request.due),
-      document: documentText(t, request.documentKind),
-    });
-    const keyboard = new InlineKeyboard().text(t('request.buttons.open'), `task:c:${taskId}`).row().text(t('request.buttons.done'), `task:d:${taskId}`);
-    try {
-      await api.sendMessage(person.chatId ?? person.telegramId, text, { reply_markup: keyboard });
-      told++;
-    } catch (err) {
-      failed++;
-      deps.logger.warn({ err, userId: person.telegramId }, 'could not tell a school of a request');
-      if (err instanceof GrammyError && err.error_code === 403) await deps.services.people.markUnreachable(person.telegramId).catch(() => undefined);
-    }
-  }
-  return { told, failed, nobody: request.tasks.filter((x) => !joined.has(x.orgId)).length };
 }
 
 /**
@@ -215,7 +160,11 @@ export function createRequestConversation(deps: { services: Services; logger: Lo
         const tasks = (await deps.services.roadmap.tasksOfRoadmap(result.roadmap.id)).filter((x) => x.itemId === result.item.id && x.target.level === 'organization');
         const view = await deps.services.territory.describeScope(args.owner);
         const ownerName = (args.owner.level === 'region' ? view?.region.name : view?.municipality?.name) ?? '';
-        return { status: 'sent' as const, number: result.item.number, ownerName, tasks: tasks.map((x) => ({ id: x.id, orgId: x.target.id })) };
+        // The heads and curators are told through the outbox, at Telegram's pace; a repeated send tells nobody twice.
+        const { id, number, name, documentKind: kind } = result.item;
+        const map = { id: result.roadmap.id, title: result.roadmap.title, owner: result.roadmap.owner };
+        const told = await announceRequest(deps.services, { roadmap: map, item: { id, number, name, documentKind: kind }, ownerName, tasks, today: day }, deps.services.clock());
+        return { status: 'sent' as const, number, organizations: tasks.length, told };
       });
       if (!step.ok) {
         // Nothing typed is lost: the preview comes again and «Отправить» repeats the send with the same key.
@@ -233,21 +182,11 @@ export function createRequestConversation(deps: { services: Services; logger: Lo
         due = await askDue();
         continue;
       }
-      // Told once: the external step is not repeated when the dialogue replays.
-      const told = await conversation.external(async (outer): Promise<Announcement | null> => {
-        try {
-          return await announceRequest(outer.api, deps, { number: outcome.number, text, due, documentKind, ownerName: outcome.ownerName, tasks: outcome.tasks });
-        } catch (err) {
-          deps.logger.error({ err, userId: actor }, 'could not tell the schools of a request');
-          return null;
-        }
-      });
-      const lines = [t('request.sent', { number: outcome.number, count: outcome.tasks.length, due: showDate(due) })];
-      if (told) {
-        lines.push(t('request.report.told', { count: told.told }));
-        if (told.failed > 0) lines.push(t('request.report.failed', { count: told.failed }));
-        if (told.nobody > 0) lines.push(t('request.report.nobody', { count: told.nobody }));
-      } else lines.push(t('request.report.not_told'));
+      const { told } = outcome;
+      const lines = [t('request.sent', { number: outcome.number, count: outcome.organizations, due: showDate(due) })];
+      lines.push(t('request.report.told', { count: told.queued }));
+      if (told.unreachable > 0) lines.push(t('request.report.failed', { count: told.unreachable }));
+      if (told.nobody > 0) lines.push(t('request.report.nobody', { count: told.nobody }));
       lines.push('', t('request.report.follow'));
       await ctx.reply(lines.join('\n'));
       return;

@@ -3,9 +3,9 @@ import { canUse, coordinatorTerritoryOf, type Territory } from '../../domain/peo
 import { isRequestItem, requestProgress, REQUESTS_TITLE } from '../../domain/roadmap/request';
 import type { Task } from '../../domain/roadmap/roadmap.types';
 import type { BotContext } from '../context';
-import { documentText, REQUEST_DATA, REQUEST_DIALOGUE, type RequestArgs } from '../conversations/request';
+import { REQUEST_DATA, REQUEST_DIALOGUE, type RequestArgs } from '../conversations/request';
 import { allow } from '../middlewares/access';
-import { clip, oneLine, showDate } from '../roadmap-format';
+import { clip, documentText, oneLine, showDate } from '../roadmap-format';
 import { partyToday } from './tasks';
 
 /** How many of a coordinator's requests the list shows, newest first. */

@@ -8,11 +8,12 @@ export type Recipient = Pick<User, 'telegramId' | 'chatId' | 'language' | 'fullN
 
 /**
  * A nudge of one task to one person: what, by when, how late. 'pushed': a coordinator nudged them by hand;
- * 'monitoring': a quarterly monitoring round opened, the school is asked to answer its questionnaire.
+ * 'monitoring': a quarterly monitoring round opened, the school is asked to answer its questionnaire; 'request':
+ * a coordinator's data request (/request) became the school's task.
  */
 export interface Nudge {
   key: string;
-  kind: Exclude<NudgeKind, 'escalation'> | 'pushed' | 'monitoring';
+  kind: Exclude<NudgeKind, 'escalation'> | 'pushed' | 'monitoring' | 'request';
   slot: string;
   /** Days to the due day (positive) or past it (negative). */
   days: number;
@@ -23,6 +24,8 @@ export interface Nudge {
   /** The school or municipality of the task as its coordinator reads it; '' for the coordinator's own task, and
    *  left '' by a real sweep (the party's own people know who they are; the CLI and /reminders look it up). */
   party: string;
+  /** Who asks, for a request: the coordinator's territory. */
+  from?: string;
 }
 
 /** One message to a coordinator: the schools overdue on one item, with a button to nudge them again now. */

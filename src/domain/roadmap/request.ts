@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Nudge } from '../reminders/outbox';
+import type { Services } from '../services';
 import { addDays, daysBetween } from '../reminders/working-time';
 import type { Scope } from '../territory/territory.types';
 import { parseDeadline } from './deadline';
@@ -105,4 +107,49 @@ export function requestProgress(tasks: Pick<Task, 'status' | 'due'>[], today: st
     if ((task.status === 'open' || task.status === 'returned') && task.due && task.due < today) progress.overdue++;
   }
   return progress;
+}
+
+export interface Announcement {
+  /** Messages queued for the heads and curators, sent at the outbox's pace. */
+  queued: number;
+  /** Heads and curators who blocked the bot: not told. */
+  unreachable: number;
+  /** Organizations with no head or curator in the bot at all. */
+  nobody: number;
+}
+
+/**
+ * Queues the request's message for every head and curator of the organizations that got its task: the text, the
+ * deadline, the document and buttons that open the task. The outbox delivers them at Telegram's pace, once each
+ * (a key per task and person), so a send repeated after a failure tells nobody twice.
+ */
+export async function announceRequest(
+  services: Services,
+  request: { roadmap: Nudge['roadmap']; item: Nudge['item']; ownerName: string; tasks: Pick<Task, 'id' | 'due' | 'target'>[]; today: string },
+  now: Date,
+): Promise<Announcement> {
+  const taskOf = new Map(request.tasks.map((x) => [x.target.id, x]));
+  const people = (await services.people.usersInScopes([...taskOf.keys()])).filter(
+    (u) => (u.role === 'head' || u.role === 'curator') && u.scope?.level === 'organization' && taskOf.has(u.scope.id),
+  );
+  const joined = new Set(people.map((u) => u.scope!.id));
+  const reachable = people.filter((u) => !u.unreachableAt);
+  const messages: Nudge[] = reachable.map((u) => {
+    const task = taskOf.get(u.scope!.id)!;
+    return {
+      key: `${task.id}|request|${u.telegramId}`,
+      kind: 'request',
+      slot: 'request',
+      days: task.due ? daysBetween(request.today, task.due) : 0,
+      recipient: { telegramId: u.telegramId, chatId: u.chatId, language: u.language, fullName: u.fullName },
+      task: { id: task.id, due: task.due, target: task.target },
+      item: request.item,
+      roadmap: request.roadmap,
+      party: '',
+      from: request.ownerName,
+    };
+  });
+  const queued = messages.length > 0 ? await services.reminders.sent.enqueue(messages, now) : [];
+  if (queued.length > 0) services.reminders.queuedNow();
+  return { queued: queued.length, unreachable: people.length - reachable.length, nobody: request.tasks.filter((x) => !joined.has(x.target.id)).length };
 }
