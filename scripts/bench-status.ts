@@ -97,6 +97,43 @@ async function main() {
     await time('/schools (every school with its marks)', () => schoolMarks(services, scope, today));
     await time('/school СОШ № 17', () => schoolMarks(services, scope, today, 'СОШ № 17'));
     await time("a head's /status", () => Promise.all([schoolStatus(services, String(orgs[17]!._id), today), services.indicators.forSchool(String(orgs[17]!._id))]));
+    // A region (BENCH_MUNICIPALITIES > 1): more municipalities of the same size and a regional roadmap over all
+    // their schools; a regional coordinator's /status reads every one of them.
+    const MUNICIPALITIES = Number(process.env.BENCH_MUNICIPALITIES ?? 1);
+    if (MUNICIPALITIES > 1) {
+      for (let m = 1; m < MUNICIPALITIES; m++) {
+        const other = await Municipality.create({ regionId: region._id, name: `Район ${m}`, nameKey: `район ${m}`, timezone: 'Asia/Irkutsk' });
+        const more = Array.from({ length: ORGS }, (_, i) => {
+          const name = `МБОУ СОШ № ${i + 1} района ${m}`;
+          return { _id: new Types.ObjectId(), regionId: region._id, municipalityId: other._id, fullName: name, shortName: name, nameKey: nameKey(name), shortNameKey: nameKey(name), kind: 'school' };
+        });
+        await Organization.insertMany(more, { lean: true });
+        await Pair.insertMany(
+          more.flatMap((o) => Array.from({ length: PAIRS }, (_, k) => ({ schoolId: o._id, municipalityId: other._id, regionId: region._id, mentorId: new Types.ObjectId(), menteeId: new Types.ObjectId(), form: 'teacher_pupil', programme: 'Программа', startDate: '2026-09-01', status: 'active', mentorCard: card(`Н-${k}`, 'teacher'), menteeCard: card(`Я-${k}`, 'pupil', { age: 13 }) }))),
+          { lean: true },
+        );
+        await Counts.insertMany(more.map((o) => ({ schoolId: o._id, values: { pupils_11_18: 300, pupils_15_18: 100, young_specialists: 2, pupils_ovz: 5, pupils_at_risk: 2 }, reportedAt: now, reportedBy: 1 })), { lean: true });
+      }
+      const regionScope = { level: 'region' as const, id: String(region._id) };
+      const regional = { ...context, ownerLevel: 'region' as const };
+      const regionalItems = Array.from({ length: ITEMS }, (_, i) => withResponsible(newItem({ number: String(i + 1), section: null, name: `Региональное мероприятие ${i + 1}`, deadline: 'до 15.10.2026', responsible: 'ОО', documentKind: '' }, regional), 'organizations', 'ОО', regional));
+      const loading = performance.now();
+      await services.roadmap.publish({ title: 'Региональная дорожная карта', period: context.period, referenceDate: context.referenceDate, sections: 0, items: regionalItems }, regionScope, 'bench');
+      console.log(`\n  a region of ${MUNICIPALITIES} municipalities × ${ORGS} schools (${MUNICIPALITIES * ORGS * ITEMS} regional tasks, ${MUNICIPALITIES * ORGS * PAIRS} pairs; loaded in ${((performance.now() - loading) / 1000).toFixed(1)} s):`);
+      await time("a regional coordinator's /status", () => Promise.all([territoryStatus(services, regionScope, today), services.indicators.regionView(regionScope.id)]));
+      await time('/indicators (the region)', () => services.indicators.forTerritory(regionScope));
+      if (process.env.BENCH_DETAIL) {
+        await time('  territoryStatus', () => territoryStatus(services, regionScope, today));
+        await time('  regionView', () => services.indicators.regionView(regionScope.id));
+        await time('  tasks of the regional roadmap', async () => services.roadmap.tasksOfRoadmap((await services.roadmap.roadmapsOf([regionScope.id]))[0]!.id));
+        await time('  organizations', () => services.territory.organizationsIn(regionScope));
+        await time('  pairs', async () => { for await (const b of services.register.pairsWithCards({ regionId: regionScope.id })) void b; });
+        await time('  counts', async () => services.register.countsOf((await services.territory.organizationsIn(regionScope)).map((o) => o.id)));
+        await time('  monitoring', async () => services.monitoring.latestAnswers((await services.territory.organizationsIn(regionScope)).map((o) => o.id)));
+        await time('  users', async () => services.people.usersInScopes((await services.territory.organizationsIn(regionScope)).map((o) => o.id)));
+      }
+    }
+
     // /report builds the XLSX while a progress message shows: not a one-second answer, timed for the record.
     const started = performance.now();
     const report = await buildTerritoryReport(services, scope, { t: translator('ru'), today, timeZone: 'Asia/Irkutsk' });

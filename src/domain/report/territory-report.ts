@@ -109,7 +109,9 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
   const ours = new Set(columns.map((c) => c.id));
   for (const roadmap of roadmaps) {
     const items = await services.roadmap.itemsOf(roadmap.id);
-    const tasks = (await services.roadmap.tasksOfRoadmap(roadmap.id)).filter((x) => ours.has(x.target.id));
+    // The region's roadmap is read for this municipality only (one equality query, not the whole region's tasks).
+    const all = roadmap.owner.id === scope.id ? await services.roadmap.tasksOfRoadmap(roadmap.id) : await services.roadmap.tasksOfRoadmapIn(roadmap.id, scope.id);
+    const tasks = all.filter((x) => ours.has(x.target.id));
     if (roadmap.owner.id !== scope.id && tasks.length === 0) continue;
     const byItem = new Map<string, Task[]>();
     for (const task of tasks) byItem.set(task.itemId, [...(byItem.get(task.itemId) ?? []), task]);

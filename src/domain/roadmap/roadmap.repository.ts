@@ -303,6 +303,11 @@ export function createRoadmapRepository(conn: Connection) {
       return (await Task.find(q).lean<TaskDoc[]>()).map(toTask);
     },
 
+    /** The tasks of a (regional) roadmap that belong to one municipality: its own and its organizations'. */
+    async tasksOfRoadmapIn(roadmapId: string, municipalityId: string): Promise<Task[]> {
+      return (await Task.find({ roadmapId: oid(roadmapId), municipalityId: oid(municipalityId) }).lean<TaskDoc[]>()).map(toTask);
+    },
+
     /** Moves a task of this party from one of `from` to `to`, with what to record; null if it was not in `from`. */
     /** `nudgeFrom`: the UTC day from which the sweep looks at the task again (a returned task is nudged again). */
     async moveTask(taskId: string, targetId: string, from: Task['status'][], to: Task['status'], push: { submissions?: unknown; reviews?: unknown }, nudgeFrom?: string): Promise<Task | null> {

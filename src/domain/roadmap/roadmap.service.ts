@@ -219,6 +219,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
 
     itemsOf: repo.itemsOf,
     tasksOfRoadmap: repo.tasksOfRoadmap,
+    tasksOfRoadmapIn: repo.tasksOfRoadmapIn,
     tasksToNudge: repo.tasksToNudge,
     setNudgeDay: repo.setNudgeDay,
     setNudgeDays: repo.setNudgeDays,
