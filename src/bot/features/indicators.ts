@@ -37,6 +37,7 @@ export function indicatorsFeature(): Composer<BotContext> {
   feature.command('indicators', allow('indicators'), async (ctx) => {
     const territory = coordinatorTerritoryOf(ctx.user);
     if (territory) {
+      await ctx.replyWithChatAction('typing').catch(() => undefined);
       const { text, keyboard } = await territoryView(ctx, territory);
       const chunks = chunkLines(text.split('\n'));
       for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 ? { reply_markup: keyboard } : {});

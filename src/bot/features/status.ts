@@ -151,6 +151,8 @@ async function schoolIn(ctx: BotContext, territory: Scope, orgId: string): Promi
 
 /** A coordinator's /status: who is in the bot, how the tasks stand, the ten most overdue with Open and Nudge. */
 async function coordinatorStatus(ctx: BotContext, territory: Territory): Promise<void> {
+  // A region's figures take seconds to read: the chat shows «печатает…» meanwhile.
+  await ctx.replyWithChatAction('typing').catch(() => undefined);
   const view = await ctx.services.territory.describeScope(territory);
   const today = await partyToday(ctx);
   // The tasks and the indicators are read side by side: a coordinator's /status comes within a second.
