@@ -9,20 +9,15 @@ export function indicatorValueText(t: TFunction, v: IndicatorValue, language: st
   return v.def.unit === 'percent' ? `${number}%` : number;
 }
 
-export function targetText(t: TFunction, v: IndicatorValue): string {
-  const target = v.def.unit === 'percent' ? `${v.def.target}%` : String(v.def.target);
-  return `${target}, ${v.def.by === 'first' ? t('indicators.by_first') : t('indicators.by_year', { year: v.def.by })}`;
-}
-
-/** One indicator as a line: mark, number, short name, value and target. */
+/** One indicator as a line: mark, number, short name, value, target and from when it applies. */
 export function indicatorLine(t: TFunction, v: IndicatorValue, language: string): string {
   return t('indicators.line', {
     mark: t(`indicators.mark.${v.colour}`),
     n: v.def.n,
     name: t(`indicators.names.${v.def.n}`),
     value: indicatorValueText(t, v, language),
-    target: targetText(t, v).split(', ')[0],
-    by: targetText(t, v).split(', ').slice(1).join(', '),
+    target: v.def.unit === 'percent' ? `${v.def.target}%` : String(v.def.target),
+    by: v.def.by === 'first' ? t('indicators.by_first') : t('indicators.by_year', { year: v.def.by }),
   });
 }
 

@@ -1,5 +1,6 @@
 import type { InlineKeyboard } from 'grammy';
 import type { BotContext } from './context';
+import { chunkLines } from './format';
 
 /**
  * Shows a message in place of the one whose button was pressed (a list turning into a card and back), or as a new
@@ -14,4 +15,10 @@ export async function showInPlace(ctx: BotContext, text: string, keyboard?: Inli
   } else {
     await ctx.reply(text, { reply_markup: keyboard });
   }
+}
+
+/** A long text in as many messages as Telegram needs (split on lines), the keyboard under the last one. */
+export async function replyChunks(ctx: BotContext, text: string, keyboard?: InlineKeyboard): Promise<void> {
+  const chunks = chunkLines(text.split('\n'));
+  for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 && keyboard ? { reply_markup: keyboard } : {});
 }

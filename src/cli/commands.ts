@@ -665,8 +665,7 @@ async function report(ctx: Ctx, args: ParsedArgs): Promise<number> {
   } else {
     territory = { level: 'region', id: (await resolveRegion(ctx, region!)).id };
   }
-  const view = await ctx.services.territory.describeScope(territory);
-  const name = (territory.level === 'region' ? view?.region?.name : view?.municipality?.name) ?? '';
+  const name = await ctx.services.territory.nameOf(territory);
   const timeZone = await ctx.services.territory.timezoneOf(territory);
   const today = todayIn(timeZone, (ctx.now ?? (() => new Date()))());
   const file = resolve(ctx.cwd ?? process.cwd(), args.options.out ?? reportFileName(t, name, today));

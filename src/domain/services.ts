@@ -60,7 +60,7 @@ export function createServices(conn: Connection, options: ServiceOptions) {
     conn,
     { territory, register, clock: options.clock },
     {
-      monitoring: async (ids) => monitoring.latestAnswers(ids),
+      monitoring: async (scope) => monitoring.answersOfScope(scope),
       events: async (scope, from, to) => (await mshn.eventsIn(scope, from, to)).events,
     },
   );

@@ -4,7 +4,7 @@ import type { Clock } from '../domain/shared/clock';
 import type { Logger } from '../logger';
 
 /** Every hour at :17 (off the reminder sweep's minutes): a round is due on a day, and announced in working hours. */
-export const MONITORING_SCHEDULE = '17 * * * *';
+const MONITORING_SCHEDULE = '17 * * * *';
 
 /**
  * One run of the quarterly monitoring job at `now`: opens the quarter's round in every municipality that has a

@@ -1,6 +1,6 @@
 import { InlineKeyboard } from 'grammy';
 import { FIGURE_FIELDS, type FigureField } from '../../domain/indicators/indicators';
-import type { Territory } from '../../domain/indicators/indicators.service';
+import { coordinatorTerritoryOf, type Territory } from '../../domain/people/access';
 import type { Language } from '../../domain/people/people.types';
 import type { Services } from '../../domain/services';
 import type { Logger } from '../../logger';
@@ -69,10 +69,16 @@ export function createFiguresConversation(deps: { services: Services; logger: Lo
       break;
     }
     for (;;) {
-      const saved = await guardedStep(conversation, deps, { userId: ctx.from!.id, step: 'indicators.figures' }, () =>
-        deps.services.indicators.setFigures(args.territory, { [args.field]: value }, ctx.from!.id),
-      );
-      if (saved.ok) {
+      const saved = await guardedStep(conversation, deps, { userId: ctx.from!.id, step: 'indicators.figures' }, async () => {
+        // Still this territory's coordinator (moved or removed while the question was open: nothing is saved).
+        if (coordinatorTerritoryOf(await deps.services.people.getUser(ctx.from!.id))?.id !== args.territory.id) return null;
+        return deps.services.indicators.setFigures(args.territory, { [args.field]: value }, ctx.from!.id);
+      });
+      if (saved.ok && !saved.value) {
+        await ctx.reply(t('access.denied'));
+        return;
+      }
+      if (saved.ok && saved.value) {
         await ctx.reply(value === null ? t('indicators.figures.cleared', { field }) : t('indicators.figures.saved', { field, value }));
         await ctx.reply(figuresText(t, args.name, saved.value, args.language), { reply_markup: figuresKeyboard(t) });
         return;

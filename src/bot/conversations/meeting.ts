@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { InlineKeyboard } from 'grammy';
 import { eventDateSchema, MEETINGS_PER_SCHOOL_YEAR, topicSchema } from '../../domain/mshn/mshn-input';
 import type { CountOutcome, CountedTask } from '../../domain/mshn/mshn.service';
-import type { EventDraft, EventKind, MshnScope, StoredFile } from '../../domain/mshn/mshn.types';
+import type { EventDraft, EventKind, MshnScope } from '../../domain/mshn/mshn.types';
 import { coordinatorTerritoryOf } from '../../domain/people/access';
 import type { Language } from '../../domain/people/people.types';
 import { showDay } from '../../domain/register/register-input';
@@ -12,8 +12,9 @@ import type { BotConversation, ConversationContext } from '../context';
 import { translator, type TFunction } from '../i18n';
 import { eventDraftText, eventKindName } from '../mshn-format';
 import { notifyReviewers } from '../review-notify';
-import { askChoice, failedStepText, guardedStep, waitInDialogue } from './ask';
-import { askValue, awaitSummary, fileOf } from './mshn-ask';
+import { showDate } from '../roadmap-format';
+import { askChoice, failedStepText, guardedStep } from './ask';
+import { askAttachment, askValue, awaitSummary } from './mshn-ask';
 
 export const MEETING_DIALOGUE = 'mshn-meeting';
 
@@ -34,17 +35,17 @@ export function yearCountText(t: TFunction, meetings: number): string {
   return t(meetings > MEETINGS_PER_SCHOOL_YEAR ? 'mshn.meeting.year_count_over' : 'mshn.meeting.year_count', { count: meetings, of: MEETINGS_PER_SCHOOL_YEAR });
 }
 
-/** What the coordinator is told about the roadmap after a meeting is recorded. */
-export function countedText(t: TFunction, outcome: CountOutcome): string | null {
+/** What the coordinator is told about the roadmap after a meeting (with the minutes attached, or not) is recorded. */
+function countedText(t: TFunction, outcome: CountOutcome, withFile: boolean): string | null {
   const item = (task: CountedTask) => ({
     number: task.itemNumber,
     name: task.itemName,
-    due: task.due ? showDay(task.due) : '—',
+    due: showDate(task.due),
     roadmap: task.roadmapTitle,
   });
   switch (outcome.status) {
     case 'counted':
-      return t(outcome.task.needsReview ? 'mshn.meeting.counted_review' : 'mshn.meeting.counted', item(outcome.task));
+      return t(outcome.task.needsReview ? 'mshn.meeting.counted_review' : withFile ? 'mshn.meeting.counted' : 'mshn.meeting.counted_no_file', item(outcome.task));
     case 'needs_document':
       return t('mshn.meeting.counted_needs_document', item(outcome.task));
     case 'none':
@@ -87,33 +88,10 @@ export function createMeetingConversation(deps: { services: Services; logger: Lo
 
     const draft: EventDraft = { kind, date: date.value, topic: topic.value };
 
-    const fileKeyboard = () => new InlineKeyboard().text(t('mshn.buttons.no_file'), NO_FILE).text(t('mshn.buttons.cancel'), CANCEL);
-    const fileQuestion = await ctx.reply(t(kind === 'meeting' ? 'mshn.meeting.ask_minutes' : 'mshn.meeting.ask_event_file'), { reply_markup: fileKeyboard() });
-    let file: StoredFile | null | undefined;
-    while (file === undefined) {
-      const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-      if (answer.callbackQuery) {
-        const data = answer.callbackQuery.data;
-        if (answer.callbackQuery.message?.message_id !== fileQuestion.message_id || (data !== NO_FILE && data !== CANCEL)) {
-          await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-          continue;
-        }
-        await answer.answerCallbackQuery();
-        await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-        if (data === CANCEL) return cancelled(answer);
-        file = null;
-        break;
-      }
-      const message = answer.message;
-      if (!message) continue;
-      const sent = fileOf(message);
-      if (sent && 'file' in sent) {
-        file = sent.file;
-        break;
-      }
-      await answer.reply(t(sent ? sent.problem : 'mshn.meeting.file_expected'), { reply_markup: fileKeyboard() });
-    }
-    if (file) draft.file = file;
+    const question = t(kind === 'meeting' ? 'mshn.meeting.ask_minutes' : 'mshn.meeting.ask_event_file');
+    const attachment = await askAttachment(conversation, ctx, t, question, { noFile: NO_FILE, cancel: CANCEL }, { retryKey: 'mshn.meeting.file_expected' });
+    if ('cancelled' in attachment) return cancelled(attachment.cancelled);
+    if (attachment.file) draft.file = attachment.file;
 
     const summaryKeyboard = () => new InlineKeyboard().text(t('mshn.buttons.save'), SAVE).text(t('mshn.buttons.cancel'), CANCEL);
     let summary = await ctx.reply(eventDraftText(t, draft), { reply_markup: summaryKeyboard() });
@@ -157,7 +135,7 @@ export function createMeetingConversation(deps: { services: Services; logger: Lo
         });
       }
       const lines = [t(kind === 'meeting' ? 'mshn.meeting.saved' : 'mshn.meeting.saved_event', { date: showDay(draft.date), topic: draft.topic })];
-      const roadmapLine = countedText(t, counted);
+      const roadmapLine = countedText(t, counted, draft.file !== undefined);
       if (roadmapLine) lines.push(roadmapLine);
       lines.push(yearCountText(t, outcome.meetings));
       await answer.reply(lines.join('\n\n'));

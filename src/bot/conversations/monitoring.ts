@@ -1,6 +1,5 @@
 import { InlineKeyboard } from 'grammy';
 import type { z } from 'zod';
-import { taskPartyOf } from '../../domain/people/access';
 import { parseInput } from '../../domain/people/onboarding-input';
 import type { Language } from '../../domain/people/people.types';
 import { countSchema, freeTextSchema, parseYesNo, satisfactionSchema, zeroByForm } from '../../domain/monitoring/monitoring-input';
@@ -39,24 +38,13 @@ const REGISTER_ALL = 'mon:q:reg';
 const BY_FORM = 'mon:q:forms';
 const AS_REGISTER = 'mon:q:as';
 
-/** One question of the questionnaire: buttons, or a text `read` accepts (see askChoice). */
-const ask = <T>(
-  conversation: BotConversation,
-  ctx: ConversationContext,
-  t: TFunction,
-  question: string,
-  keyboard: InlineKeyboard,
-  read: ((text: string) => Parsed<T>) | null,
-  otherKey: string,
-): Promise<{ data: string } | { value: T }> => askChoice(conversation, ctx, t, question, keyboard, read ?? undefined, otherKey);
-
 const bySchema =
   <T>(schema: z.ZodType<T>) =>
   (text: string): Parsed<T> =>
     parseInput(schema, text);
 
 /** The answers as the person checks them before sending (and as the task's evidence keeps them). */
-export function answersText(t: TFunction, a: MonitoringInput): string {
+function answersText(t: TFunction, a: MonitoringInput): string {
   const total = FORMS.reduce((n, f) => n + a.participants[f], 0);
   const yesNo = (v: boolean) => t(v ? 'monitoring.summary.yes' : 'monitoring.summary.no');
   return [
@@ -85,11 +73,11 @@ export function createMonitoringConversation(deps: { services: Services; logger:
 
     const askCount = async (question: string, registerValue: number): Promise<number> => {
       const keyboard = new InlineKeyboard().text(t('monitoring.buttons.as_register', { count: registerValue }), AS_REGISTER);
-      const got = await ask(conversation, ctx, t, question, keyboard, bySchema(countSchema), 'monitoring.errors.not_number');
+      const got = await askChoice(conversation, ctx, t, question, keyboard, bySchema(countSchema), 'monitoring.errors.not_number');
       return 'value' in got ? got.value : registerValue;
     };
     const askText = async (question: string): Promise<string | null> => {
-      const got = await ask(conversation, ctx, t, question, new InlineKeyboard().text(t('monitoring.buttons.skip'), SKIP), bySchema(freeTextSchema), 'monitoring.errors.text_only');
+      const got = await askChoice(conversation, ctx, t, question, new InlineKeyboard().text(t('monitoring.buttons.skip'), SKIP), bySchema(freeTextSchema), 'monitoring.errors.text_only');
       return 'value' in got ? got.value : null;
     };
     const askYesNo = async (question: string): Promise<boolean> => {
@@ -98,7 +86,7 @@ export function createMonitoringConversation(deps: { services: Services; logger:
         const v = parseYesNo(text);
         return v === null ? { ok: false, errorKey: 'monitoring.errors.yes_no' } : { ok: true, value: v };
       };
-      const got = await ask(conversation, ctx, t, question, keyboard, read, 'monitoring.errors.yes_no');
+      const got = await askChoice(conversation, ctx, t, question, keyboard, read, 'monitoring.errors.yes_no');
       return 'value' in got ? got.value : got.data === YES;
     };
 
@@ -107,13 +95,13 @@ export function createMonitoringConversation(deps: { services: Services; logger:
 
       const participants = zeroByForm();
       const lines = FORMS.map((f) => t('monitoring.form_line', { form: t(`register.form.${f}`), count: args.register.participants[f] })).join('\n');
-      const whole = await ask(
+      const whole = await askChoice(
         conversation,
         ctx,
         t,
         t('monitoring.q.participants_register', { lines }),
         new InlineKeyboard().text(t('monitoring.buttons.register_all'), REGISTER_ALL).row().text(t('monitoring.buttons.by_form'), BY_FORM),
-        null,
+        undefined,
         'monitoring.errors.use_buttons',
       );
       if ('data' in whole && whole.data === REGISTER_ALL) {
@@ -132,7 +120,7 @@ export function createMonitoringConversation(deps: { services: Services; logger:
         scale.text(String(n), `mon:q:s:${n}`);
         if (n === 5) scale.row();
       }
-      const score = await ask(conversation, ctx, t, t('monitoring.q.satisfaction'), scale, bySchema(satisfactionSchema), 'monitoring.errors.satisfaction');
+      const score = await askChoice(conversation, ctx, t, t('monitoring.q.satisfaction'), scale, bySchema(satisfactionSchema), 'monitoring.errors.satisfaction');
       const satisfaction = 'value' in score ? score.value : Number(score.data.split(':').pop());
 
       const siteSection = await askYesNo(t('monitoring.q.site_section'));
@@ -140,13 +128,13 @@ export function createMonitoringConversation(deps: { services: Services; logger:
 
       const answers: MonitoringInput = { programmes, participants, wentWell, obstacles, satisfaction, siteSection, independentAssessment };
       const text = answersText(t, answers);
-      const confirm = await ask(
+      const confirm = await askChoice(
         conversation,
         ctx,
         t,
         `${t('monitoring.summary.title')}\n${text}\n\n${t('monitoring.summary.confirm')}`,
         new InlineKeyboard().text(t('monitoring.buttons.send'), SEND).text(t('monitoring.buttons.again'), AGAIN),
-        null,
+        undefined,
         'monitoring.errors.use_buttons',
       );
       if ('data' in confirm && confirm.data === AGAIN) continue;
@@ -155,16 +143,14 @@ export function createMonitoringConversation(deps: { services: Services; logger:
       const summary = `${t('monitoring.summary.evidence')}\n${text}`;
       // A failure keeps every answer: one press sends them again.
       for (;;) {
-        const step = await guardedStep(conversation, deps, { userId: actor, step: 'monitoring.submit' }, async () => {
-          // The person must still answer for this school (a curator removed meanwhile does not).
-          if (taskPartyOf(await deps.services.people.getUser(actor)) !== args.schoolId) return 'denied' as const;
-          return deps.services.monitoring.submit(args.schoolId, args.taskId, answers, actor, summary);
-        });
+        // The person must still answer for this school (a curator removed meanwhile does not): `keeps`.
+        const step = await guardedStep(conversation, deps, { userId: actor, step: 'monitoring.submit', keeps: args.schoolId }, () =>
+          deps.services.monitoring.submit(args.schoolId, args.taskId, answers, actor, summary),
+        );
         if (step.ok) {
           const outcome = step.value;
           if (outcome === 'saved') await ctx.reply(t('monitoring.saved'));
           else if (outcome === 'closed') await ctx.reply(t('monitoring.closed'));
-          else if (outcome === 'denied') await ctx.reply(t('access.denied'));
           else await ctx.reply(t('tasks.not_found'));
           return;
         }
@@ -172,8 +158,8 @@ export function createMonitoringConversation(deps: { services: Services; logger:
           await ctx.reply(failedStepText(t, step));
           return;
         }
-        const retry = await ask(conversation, ctx, t, failedStepText(t, step), new InlineKeyboard().text(t('monitoring.buttons.retry'), RETRY), null, 'monitoring.errors.use_buttons');
-        if (!('data' in retry)) return;
+        // Not offerRetry: its button («Сохранить ещё раз») and its answers to anything else are the register's.
+        await askChoice(conversation, ctx, t, failedStepText(t, step), new InlineKeyboard().text(t('monitoring.buttons.retry'), RETRY), undefined, 'monitoring.errors.use_buttons');
       }
     }
   };

@@ -1,5 +1,5 @@
 import { extname } from 'node:path';
-import type { InlineKeyboard } from 'grammy';
+import { InlineKeyboard } from 'grammy';
 import type { z } from 'zod';
 import { parseInput } from '../../domain/people/onboarding-input';
 import type { StoredFile } from '../../domain/mshn/mshn.types';
@@ -63,6 +63,48 @@ export async function awaitSummary(conversation: BotConversation, t: TFunction, 
   }
 }
 
+/**
+ * Asks for a file (a document or a scanned page) — or, with `opts.link`, a link the schema accepts — with «Без файла»
+ * (`ids.noFile`) and «Отмена» (`ids.cancel`) under the question. «Без файла» gives an empty answer; «Отмена» gives the
+ * press, to answer it. A kind of file not accepted gets its reason, anything else `opts.retryKey`, both with the
+ * buttons again; a press elsewhere is stale, and any command ends the dialogue.
+ */
+export async function askAttachment(
+  conversation: BotConversation,
+  ctx: ConversationContext,
+  t: TFunction,
+  question: string,
+  ids: { noFile: string; cancel: string },
+  opts: { retryKey: string; link?: z.ZodType<string> },
+): Promise<{ file?: StoredFile; link?: string } | { cancelled: ConversationContext }> {
+  const keyboard = () => new InlineKeyboard().text(t('mshn.buttons.no_file'), ids.noFile).text(t('mshn.buttons.cancel'), ids.cancel);
+  const asked = await ctx.reply(question, { reply_markup: keyboard() });
+  for (;;) {
+    const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
+    if (answer.callbackQuery) {
+      const data = answer.callbackQuery.data;
+      if (answer.callbackQuery.message?.message_id !== asked.message_id || (data !== ids.noFile && data !== ids.cancel)) {
+        await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
+        continue;
+      }
+      await answer.answerCallbackQuery();
+      await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
+      return data === ids.cancel ? { cancelled: answer } : {};
+    }
+    const message = answer.message;
+    if (!message) continue;
+    const sent = fileOf(message);
+    if (sent && 'file' in sent) return { file: sent.file };
+    if (sent) {
+      await answer.reply(t(sent.problem), { reply_markup: keyboard() });
+      continue;
+    }
+    const link = opts.link && message.text ? parseInput(opts.link, message.text) : null;
+    if (link?.ok) return { link: link.value };
+    await answer.reply(t(opts.retryKey), { reply_markup: keyboard() });
+  }
+}
+
 /** Kinds of file a practice, a programme or the minutes of a meeting come as. */
 const FILE_TYPES = new Set([
   '.pdf', '.doc', '.docx', '.odt', '.rtf', '.txt', '.ppt', '.pptx', '.odp', '.xls', '.xlsx', '.ods',
@@ -74,7 +116,7 @@ const FILE_TYPES = new Set([
  * photo (a scanned page) as its largest size. Null with a locale key when the kind of file is not one a document
  * comes as.
  */
-export function fileOf(message: NonNullable<ConversationContext['message']>): { file: StoredFile } | { problem: string } | null {
+function fileOf(message: NonNullable<ConversationContext['message']>): { file: StoredFile } | { problem: string } | null {
   if (message.document) {
     const d = message.document;
     if (!FILE_TYPES.has(extname(d.file_name ?? '').toLowerCase())) return { problem: 'mshn.errors.bad_file' };

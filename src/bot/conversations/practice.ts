@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { InlineKeyboard } from 'grammy';
 import { bankDescriptionSchema, bankTitleSchema, linkSchema } from '../../domain/mshn/mshn-input';
-import { BANK_FORMS, type BankDraft, type BankKind, type StoredFile } from '../../domain/mshn/mshn.types';
-import { parseInput } from '../../domain/people/onboarding-input';
+import { BANK_FORMS, type BankDraft, type BankKind } from '../../domain/mshn/mshn.types';
 import type { Language } from '../../domain/people/people.types';
 import type { MentoringForm } from '../../domain/register/register.types';
 import type { Services } from '../../domain/services';
@@ -9,8 +9,8 @@ import type { Logger } from '../../logger';
 import type { BotConversation, ConversationContext } from '../context';
 import { translator } from '../i18n';
 import { bankDraftText, formName, kindName } from '../mshn-format';
-import { askChoice, failedStepText, guardedStep, waitInDialogue } from './ask';
-import { askValue, awaitSummary, fileOf } from './mshn-ask';
+import { askChoice, failedStepText, guardedStep } from './ask';
+import { askAttachment, askValue, awaitSummary } from './mshn-ask';
 
 export const PRACTICE_DIALOGUE = 'mshn-practice';
 
@@ -69,52 +69,23 @@ export function createPracticeConversation(deps: { services: Services; logger: L
     const draft: BankDraft = { kind, title: title.value, form, description: description.value };
 
     // A file, a link, or «Без файла».
-    const fileKeyboard = () => new InlineKeyboard().text(t('mshn.buttons.no_file'), NO_FILE).text(t('mshn.buttons.cancel'), CANCEL);
-    const fileQuestion = await ctx.reply(t('mshn.practice.ask_file'), { reply_markup: fileKeyboard() });
-    let attachment: { file?: StoredFile; link?: string } | null = null;
-    while (!attachment) {
-      const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
-      if (answer.callbackQuery) {
-        const data = answer.callbackQuery.data;
-        if (answer.callbackQuery.message?.message_id !== fileQuestion.message_id || (data !== NO_FILE && data !== CANCEL)) {
-          await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
-          continue;
-        }
-        await answer.answerCallbackQuery();
-        await answer.editMessageReplyMarkup({ reply_markup: undefined }).catch(() => undefined);
-        if (data === CANCEL) return cancelled(answer);
-        attachment = {};
-        break;
-      }
-      const message = answer.message;
-      if (!message) continue;
-      const sent = fileOf(message);
-      if (sent && 'file' in sent) {
-        attachment = { file: sent.file };
-        break;
-      }
-      if (sent) {
-        await answer.reply(t(sent.problem), { reply_markup: fileKeyboard() });
-        continue;
-      }
-      const link = message.text ? parseInput(linkSchema, message.text) : null;
-      if (link?.ok) {
-        attachment = { link: link.value };
-        break;
-      }
-      await answer.reply(t('mshn.practice.file_or_link'), { reply_markup: fileKeyboard() });
-    }
+    const attachment = await askAttachment(conversation, ctx, t, t('mshn.practice.ask_file'), { noFile: NO_FILE, cancel: CANCEL }, { retryKey: 'mshn.practice.file_or_link', link: linkSchema });
+    if ('cancelled' in attachment) return cancelled(attachment.cancelled);
     if (attachment.file) draft.file = attachment.file;
     if (attachment.link) draft.link = attachment.link;
 
     const summaryKeyboard = () => new InlineKeyboard().text(t('mshn.buttons.send'), SEND).text(t('mshn.buttons.cancel'), CANCEL);
     let summary = await ctx.reply(bankDraftText(t, draft), { reply_markup: summaryKeyboard() });
+    // One key for this dialogue's entry, made at the first press (a dialogue already waiting here replays as before):
+    // a save retried after a failure finds the entry instead of submitting it twice.
+    let key: string | undefined;
     for (;;) {
       const { answer, save } = await awaitSummary(conversation, t, summary.message_id, SEND, CANCEL);
       if (!save) return cancelled(answer);
+      const entryKey = (key ??= await conversation.external(() => randomBytes(9).toString('hex')));
       const actor = answer.from!.id;
       const saved = await guardedStep(conversation, deps, { userId: actor, step: 'mshn.practice', keeps: args.schoolId }, async () => {
-        const entry = await deps.services.mshn.submitEntry(args.schoolId, structuredClone(draft), { id: actor, name: args.userName });
+        const entry = await deps.services.mshn.submitEntry(args.schoolId, structuredClone(draft), { id: actor, name: args.userName }, entryKey);
         return entry ? { id: entry.id } : null;
       });
       if (saved.ok && saved.value) {

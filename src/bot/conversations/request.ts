@@ -10,6 +10,7 @@ import {
   readRequestDeadline,
   REQUEST_KEY_PREFIX,
   REQUEST_MAX_DAYS_AHEAD,
+  REQUEST_TEXT,
   requestItem,
   requestNumberFor,
   REQUESTS_TITLE,
@@ -86,7 +87,7 @@ export function createRequestConversation(deps: { services: Services; logger: Lo
     const text = await readText<string>(conversation, t, async (typed) => {
       const parsed = parseInput(requestTextSchema, typed);
       if (parsed.ok) return { value: parsed.value };
-      return { problem: t(parsed.errorKey, { min: 5, max: 1000, length: typed.trim().length }) };
+      return { problem: t(parsed.errorKey, { ...REQUEST_TEXT, length: typed.trim().length }) };
     });
 
     const askDue = async (): Promise<string> => {
@@ -158,8 +159,7 @@ export function createRequestConversation(deps: { services: Services; logger: Lo
         const item = requestItem({ key, n: requestNumberFor(items, key), text, due, documentKind, ownerLevel: args.owner.level, today: day });
         const result = await deps.services.roadmap.appendItem(args.owner, REQUESTS_TITLE, item, actor);
         const tasks = (await deps.services.roadmap.tasksOfRoadmap(result.roadmap.id)).filter((x) => x.itemId === result.item.id && x.target.level === 'organization');
-        const view = await deps.services.territory.describeScope(args.owner);
-        const ownerName = (args.owner.level === 'region' ? view?.region.name : view?.municipality?.name) ?? '';
+        const ownerName = await deps.services.territory.nameOf(args.owner);
         // The heads and curators are told through the outbox, at Telegram's pace; a repeated send tells nobody twice.
         const { id, number, name, documentKind: kind } = result.item;
         const map = { id: result.roadmap.id, title: result.roadmap.title, owner: result.roadmap.owner };

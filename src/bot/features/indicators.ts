@@ -2,14 +2,11 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { canUse, coordinatorTerritoryOf, taskPartyOf, type Territory } from '../../domain/people/access';
 import type { BotContext } from '../context';
 import { FIGURES_DIALOGUE, figuresKeyboard, isFigureField, type FiguresArgs } from '../conversations/figures';
-import { chunkLines } from '../format';
+import { replyChunks } from '../show';
 import { belowTarget, colourCounts, figuresText, indicatorsText } from '../indicators-format';
 import { allow } from '../middlewares/access';
 
-async function territoryName(ctx: BotContext, territory: Territory): Promise<string> {
-  const view = await ctx.services.territory.describeScope(territory);
-  return (territory.level === 'region' ? view?.region?.name : view?.municipality?.name) ?? '';
-}
+const territoryName = (ctx: BotContext, territory: Territory) => ctx.services.territory.nameOf(territory);
 
 /** The coordinator's territory behind a button, or null after saying why not (the territory is never the button's). */
 async function buttonTerritory(ctx: BotContext): Promise<Territory | null> {
@@ -39,15 +36,14 @@ export function indicatorsFeature(): Composer<BotContext> {
     if (territory) {
       await ctx.replyWithChatAction('typing').catch(() => undefined);
       const { text, keyboard } = await territoryView(ctx, territory);
-      const chunks = chunkLines(text.split('\n'));
-      for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 ? { reply_markup: keyboard } : {});
+      await replyChunks(ctx, text, keyboard);
       return;
     }
     const school = taskPartyOf(ctx.user);
     if (!school || ctx.user?.scope?.level !== 'organization') return ctx.reply(ctx.t('register.list.no_school'));
-    const name = (await ctx.services.territory.describeScope({ level: 'organization', id: school }))?.organization?.shortName ?? '';
+    const name = await ctx.services.territory.nameOf({ level: 'organization', id: school });
     const text = indicatorsText(ctx.t, ctx.t('indicators.title_school', { name }), await ctx.services.indicators.forSchool(school), ctx.language, 'school');
-    for (const chunk of chunkLines(text.split('\n'))) await ctx.reply(chunk);
+    await replyChunks(ctx, text);
   });
 
   feature.callbackQuery('ind:show', async (ctx) => {
@@ -55,8 +51,7 @@ export function indicatorsFeature(): Composer<BotContext> {
     if (!territory) return;
     const { text, keyboard } = await territoryView(ctx, territory);
     await ctx.answerCallbackQuery();
-    const chunks = chunkLines(text.split('\n'));
-    for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 ? { reply_markup: keyboard } : {});
+    await replyChunks(ctx, text, keyboard);
   });
 
   feature.callbackQuery('ind:fig', async (ctx) => {
@@ -89,9 +84,7 @@ export function indicatorsFeature(): Composer<BotContext> {
       const below = belowTarget(ctx.t, m.values);
       if (below) lines.push(ctx.t('indicators.by_municipality_worst', { list: below }));
     }
-    const chunks = chunkLines(lines);
-    const back = new InlineKeyboard().text(ctx.t('indicators.buttons.back'), 'ind:show');
-    for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 ? { reply_markup: back } : {});
+    await replyChunks(ctx, lines.join('\n'), new InlineKeyboard().text(ctx.t('indicators.buttons.back'), 'ind:show'));
   });
 
   return feature;

@@ -7,16 +7,15 @@ import type { MonitoringAnswer } from '../../domain/monitoring/monitoring.types'
 import { todayIn } from '../../domain/register/register-input';
 import { FORMS } from '../../domain/register/register.types';
 import type { BotContext } from '../context';
-import { chunkLines } from '../format';
 import type { TFunction } from '../i18n';
 import { allow } from '../middlewares/access';
 import { showDate } from '../roadmap-format';
-import { showInPlace } from '../show';
+import { replyChunks, showInPlace } from '../show';
 
 /** Schools named in the list of those that have not answered; the rest are counted. */
 const MISSING_SHOWN = 15;
 
-export const quarterText = (t: TFunction, quarter: Quarter) => t('monitoring.quarter', { roman: romanOf(quarter), q: quarter.q, year: quarter.year });
+const quarterText = (t: TFunction, quarter: Quarter) => t('monitoring.quarter', { roman: romanOf(quarter), q: quarter.q, year: quarter.year });
 
 /** The totals of a set of answers, as lines. */
 function totalsLines(t: TFunction, language: string, answers: MonitoringAnswer[]): string[] {
@@ -39,8 +38,7 @@ function totalsLines(t: TFunction, language: string, answers: MonitoringAnswer[]
 async function overview(ctx: BotContext, territory: Territory): Promise<{ text: string; keyboard?: InlineKeyboard }> {
   const { services } = ctx;
   const quarter = await services.monitoring.currentQuarter(territory);
-  const view = await services.territory.describeScope(territory);
-  const name = (territory.level === 'region' ? view?.region.name : view?.municipality?.name) ?? '—';
+  const name = (await services.territory.nameOf(territory)) || '—';
   const lines = [ctx.t('monitoring.view.title', { quarter: quarterText(ctx.t, quarter), territory: name })];
   const start = new InlineKeyboard().text(ctx.t('monitoring.buttons.start', { roman: romanOf(quarter), q: quarter.q }), `mon:start:${quarterKey(quarter)}`);
   const refresh = new InlineKeyboard().text(ctx.t('monitoring.buttons.refresh'), 'mon:v');
@@ -59,10 +57,8 @@ async function overview(ctx: BotContext, territory: Territory): Promise<{ text: 
     return { text: lines.join('\n'), keyboard: refresh };
   }
 
-  const municipalities = await services.territory.listMunicipalities({ regionId: territory.id });
-  if (municipalities.length === 0) return { text: [...lines, '', ctx.t('monitoring.view.no_municipalities')].join('\n') };
-  const rounds: { name: string; progress: RoundProgress | null }[] = [];
-  for (const m of municipalities) rounds.push({ name: m.name, progress: await services.monitoring.progress(m.id, quarter) });
+  const rounds = (await services.monitoring.progressIn(territory.id, quarter)).map((r) => ({ name: r.municipality.name, progress: r.progress }));
+  if (rounds.length === 0) return { text: [...lines, '', ctx.t('monitoring.view.no_municipalities')].join('\n') };
   const running = rounds.filter((r) => r.progress);
   lines.push(ctx.t('monitoring.view.due', { due }), ctx.t('monitoring.view.region_running', { running: running.length, of: rounds.length }));
   for (const r of rounds.sort((a, b) => a.name.localeCompare(b.name, 'ru'))) {
@@ -110,11 +106,6 @@ function startedText(t: TFunction, territory: Territory, quarter: Quarter, resul
     .join('\n');
 }
 
-async function reply(ctx: BotContext, text: string, keyboard?: InlineKeyboard) {
-  const chunks = chunkLines(text.split('\n'));
-  for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 && keyboard ? { reply_markup: keyboard } : {});
-}
-
 /**
  * /monitoring for a coordinator: the current quarter's round of their territory (a region's per municipality) —
  * answered X of Y, who has not answered, the totals — and «Начать мониторинг» while there is none. Every button
@@ -127,7 +118,7 @@ export function monitoringFeature(): Composer<BotContext> {
     const territory = coordinatorTerritoryOf(ctx.user);
     if (!territory) return ctx.reply(ctx.t('invite_cmd.no_scope'));
     const { text, keyboard } = await overview(ctx, territory);
-    await reply(ctx, text, keyboard);
+    await replyChunks(ctx, text, keyboard);
   });
 
   feature.callbackQuery('mon:v', async (ctx) => {
@@ -149,7 +140,7 @@ export function monitoringFeature(): Composer<BotContext> {
     if (results.some((r) => r.announced > 0)) ctx.services.reminders.queuedNow();
     await ctx.reply(startedText(ctx.t, territory, quarter, results));
     const { text, keyboard } = await overview(ctx, territory);
-    await reply(ctx, text, keyboard);
+    await replyChunks(ctx, text, keyboard);
   });
 
   return feature;

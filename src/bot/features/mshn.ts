@@ -8,11 +8,11 @@ import type { MentoringForm } from '../../domain/register/register.types';
 import type { BotContext } from '../context';
 import { MEETING_DIALOGUE, yearCountText, type MeetingArgs } from '../conversations/meeting';
 import { PRACTICE_DIALOGUE, type PracticeArgs } from '../conversations/practice';
-import { chunkLines, fileSlug } from '../format';
+import { fileSlug } from '../format';
 import { allow } from '../middlewares/access';
 import { entryCardText, eventKindName, eventLine, fileText, formName, kindIcon, kindName } from '../mshn-format';
 import { clip, oneLine } from '../roadmap-format';
-import { showInPlace } from '../show';
+import { replyChunks, showInPlace } from '../show';
 import { ownSchoolId } from './register-consent';
 import { partyToday } from './tasks';
 
@@ -30,10 +30,6 @@ const FORM_RE = BANK_FORMS.join('|');
 
 /** The territory of a coordinator (a regional one sees the whole region), or null for anyone else. */
 const territoryOf = (ctx: BotContext): MshnScope | null => coordinatorTerritoryOf(ctx.user);
-
-async function timezoneOf(ctx: BotContext): Promise<string> {
-  return ctx.user?.scope ? ctx.services.territory.timezoneOf(ctx.user.scope) : 'Europe/Moscow';
-}
 
 /** Sends a kept file back by its Telegram file_id; a file Telegram no longer has is said so instead. */
 async function sendStoredFile(ctx: BotContext, file: StoredFile | undefined): Promise<void> {
@@ -62,8 +58,8 @@ async function enterPractice(ctx: BotContext, schoolId: string): Promise<void> {
   await ctx.conversation.enter(PRACTICE_DIALOGUE, args);
 }
 
-async function showOwnEntries(ctx: BotContext, entries: BankEntry[]): Promise<void> {
-  const timeZone = await timezoneOf(ctx);
+async function showOwnEntries(ctx: BotContext, schoolId: string, entries: BankEntry[]): Promise<void> {
+  const timeZone = await ctx.services.territory.timezoneOf({ level: 'organization', id: schoolId });
   const lines = [ctx.t('mshn.practice.own_header', { count: entries.length })];
   entries.forEach((e, i) =>
     lines.push(
@@ -80,8 +76,7 @@ async function showOwnEntries(ctx: BotContext, entries: BankEntry[]): Promise<vo
   const keyboard = new InlineKeyboard();
   entries.slice(0, OWN_LISTED).forEach((e, i) => keyboard.text(`${i + 1}. ${clip(oneLine(e.title), 40)}`, `pr:o:${e.id}`).row());
   keyboard.text(ctx.t('mshn.buttons.add'), 'pr:add');
-  const chunks = chunkLines(lines);
-  for (let i = 0; i < chunks.length; i++) await ctx.reply(chunks[i]!, i === chunks.length - 1 ? { reply_markup: keyboard } : {});
+  await replyChunks(ctx, lines.join('\n'), keyboard);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -99,8 +94,7 @@ function youngLine(ctx: BotContext, row: YoungTeachersRow, regional: boolean): s
 
 async function sendOverview(ctx: BotContext, scope: MshnScope): Promise<void> {
   const mshn = ctx.services.mshn;
-  const view = await ctx.services.territory.describeScope(scope);
-  const territory = view?.municipality?.name ?? view?.region.name ?? '';
+  const territory = await ctx.services.territory.nameOf(scope);
   const [summary, young] = await Promise.all([mshn.bankSummary(scope), mshn.youngTeachers(scope)]);
   const regional = scope.level === 'region';
   const lines = [ctx.t('mshn.banks.header', { territory }), ''];
@@ -141,8 +135,7 @@ async function sendOverview(ctx: BotContext, scope: MshnScope): Promise<void> {
   lines.push('', ctx.t('mshn.banks.hint'));
 
   keyboard.text(ctx.t('mshn.buttons.export'), 'bk:x');
-  const chunks = chunkLines(lines);
-  for (let i = 0; i < chunks.length; i++) await ctx.reply(chunks[i]!, i === chunks.length - 1 ? { reply_markup: keyboard } : {});
+  await replyChunks(ctx, lines.join('\n'), keyboard);
 }
 
 async function showFormList(ctx: BotContext, scope: MshnScope, kind: BankKind, form: MentoringForm, page: number): Promise<void> {
@@ -164,7 +157,7 @@ async function showFormList(ctx: BotContext, scope: MshnScope, kind: BankKind, f
 
 async function sendBanksExport(ctx: BotContext, scope: MshnScope): Promise<void> {
   await ctx.replyWithChatAction('upload_document');
-  const timeZone = await timezoneOf(ctx);
+  const timeZone = await ctx.services.territory.timezoneOf(scope);
   const rows = await ctx.services.mshn.bankRows(scope);
   const data = await buildBanksWorkbook(rows, { timeZone });
   const day = todayIn(timeZone, ctx.services.clock());
@@ -185,10 +178,10 @@ async function sendBanksExport(ctx: BotContext, scope: MshnScope): Promise<void>
 
 async function sendMeetings(ctx: BotContext, scope: MshnScope): Promise<void> {
   const today = await partyToday(ctx);
-  const view = await ctx.services.territory.describeScope(scope);
+  const territory = await ctx.services.territory.nameOf(scope);
   const { from, to, events, meetings } = await ctx.services.mshn.schoolYearEvents(scope, today);
   const lines = [
-    ctx.t('mshn.meeting.list_header', { territory: view?.municipality?.name ?? view?.region.name ?? '', year: `${from.slice(0, 4)}/${to.slice(0, 4)}`, from: showDay(from), to: showDay(to) }),
+    ctx.t('mshn.meeting.list_header', { territory, year: `${from.slice(0, 4)}/${to.slice(0, 4)}`, from: showDay(from), to: showDay(to) }),
     yearCountText(ctx.t, meetings),
     ctx.t(meetings >= MEETINGS_PER_SCHOOL_YEAR ? 'mshn.meeting.year_done' : 'mshn.meeting.year_left', { left: MEETINGS_PER_SCHOOL_YEAR - meetings }),
     ctx.t('mshn.meeting.events_count', { count: events.length - meetings }),
@@ -203,8 +196,7 @@ async function sendMeetings(ctx: BotContext, scope: MshnScope): Promise<void> {
   const keyboard = new InlineKeyboard();
   events.slice(-EVENTS_LISTED).forEach((e) => keyboard.text(`${showDay(e.date)} ${clip(oneLine(e.topic), 36)}`, `mt:o:${e.id}`).row());
   keyboard.text(ctx.t('mshn.buttons.record'), 'mt:add');
-  const chunks = chunkLines(lines);
-  for (let i = 0; i < chunks.length; i++) await ctx.reply(chunks[i]!, i === chunks.length - 1 ? { reply_markup: keyboard } : {});
+  await replyChunks(ctx, lines.join('\n'), keyboard);
 }
 
 function eventCardText(ctx: BotContext, event: MshnEvent, territory: string): string {
@@ -229,7 +221,7 @@ export function mshnFeature(): Composer<BotContext> {
     if (!schoolId) return ctx.reply(ctx.t('mshn.practice.no_school'));
     const entries = await ctx.services.mshn.entriesOfSchool(schoolId);
     if (entries.length === 0) return enterPractice(ctx, schoolId);
-    return showOwnEntries(ctx, entries);
+    return showOwnEntries(ctx, schoolId, entries);
   });
 
   feature.callbackQuery('pr:add', async (ctx) => {
@@ -243,9 +235,9 @@ export function mshnFeature(): Composer<BotContext> {
   feature.callbackQuery(/^pr:o:([0-9a-f]{24})$/, async (ctx) => {
     const schoolId = ownSchoolId(ctx);
     const entry = schoolId ? await ctx.services.mshn.entryOfSchool(schoolId, ctx.match[1]!) : null;
-    if (!entry) return ctx.answerCallbackQuery({ text: ctx.t('mshn.not_found'), show_alert: true });
+    if (!schoolId || !entry) return ctx.answerCallbackQuery({ text: ctx.t('mshn.not_found'), show_alert: true });
     await ctx.answerCallbackQuery();
-    await ctx.reply(entryCardText(ctx.t, entry, await whereOf(ctx, entry, false), await timezoneOf(ctx)));
+    await ctx.reply(entryCardText(ctx.t, entry, await whereOf(ctx, entry, false), await ctx.services.territory.timezoneOf({ level: 'organization', id: schoolId })));
     await sendStoredFile(ctx, entry.file);
   });
 
@@ -274,7 +266,7 @@ export function mshnFeature(): Composer<BotContext> {
     const entry = scope ? await ctx.services.mshn.entryIn(scope, ctx.match[1]!) : null;
     if (!scope || !entry) return ctx.answerCallbackQuery({ text: ctx.t('mshn.not_found'), show_alert: true });
     await ctx.answerCallbackQuery();
-    await ctx.reply(entryCardText(ctx.t, entry, await whereOf(ctx, entry, scope.level === 'region'), await timezoneOf(ctx)));
+    await ctx.reply(entryCardText(ctx.t, entry, await whereOf(ctx, entry, scope.level === 'region'), await ctx.services.territory.timezoneOf(scope)));
     await sendStoredFile(ctx, entry.file);
   });
 
@@ -306,8 +298,8 @@ export function mshnFeature(): Composer<BotContext> {
     const event = scope ? await ctx.services.mshn.eventIn(scope, ctx.match[1]!) : null;
     if (!scope || !event) return ctx.answerCallbackQuery({ text: ctx.t('mshn.not_found'), show_alert: true });
     await ctx.answerCallbackQuery();
-    const view = await ctx.services.territory.describeScope(event.owner);
-    await ctx.reply(eventCardText(ctx, event, view?.municipality?.name ?? view?.region.name ?? '—'));
+    // A territory's name is never empty: '' means it is gone.
+    await ctx.reply(eventCardText(ctx, event, (await ctx.services.territory.nameOf(event.owner)) || '—'));
     await sendStoredFile(ctx, event.file);
   });
 

@@ -1,6 +1,7 @@
 import { Composer, InputFile } from 'grammy';
 import { coordinatorTerritoryOf } from '../../domain/people/access';
-import { buildTerritoryReport, reportFileName } from '../../domain/report/territory-report';
+import { showDay } from '../../domain/register/register-input';
+import { buildTerritoryReport, REPORT_STEPS, reportFileName } from '../../domain/report/territory-report';
 import type { BotContext } from '../context';
 import { allow } from '../middlewares/access';
 import { newErrorId } from '../middlewares/error-boundary';
@@ -17,10 +18,9 @@ export function reportFeature(): Composer<BotContext> {
   feature.command('report', allow('report'), async (ctx) => {
     const territory = coordinatorTerritoryOf(ctx.user);
     if (!territory) return ctx.reply(ctx.t('invite_cmd.no_scope'));
-    const view = await ctx.services.territory.describeScope(territory);
-    const name = (territory.level === 'region' ? view?.region?.name : view?.municipality?.name) ?? '';
+    const name = await ctx.services.territory.nameOf(territory);
     const today = await partyToday(ctx);
-    const progress = await ctx.reply(ctx.t('report.progress', { territory: name, step: ctx.t('report.steps.roadmap'), index: 1, of: 6 }));
+    const progress = await ctx.reply(ctx.t('report.progress', { territory: name, step: ctx.t(`report.steps.${REPORT_STEPS[0]}`), index: 1, of: REPORT_STEPS.length }));
     const show = async (text: string) => {
       // A progress edit that fails (the same text, a deleted message) must not stop the report.
       await ctx.api.editMessageText(progress.chat.id, progress.message_id, text).catch(() => undefined);
@@ -35,7 +35,7 @@ export function reportFeature(): Composer<BotContext> {
         },
       });
       const file = reportFileName(ctx.t, name, today);
-      await ctx.replyWithDocument(new InputFile(buffer, file), { caption: ctx.t('report.caption', { territory: name, date: today.split('-').reverse().join('.') }) });
+      await ctx.replyWithDocument(new InputFile(buffer, file), { caption: ctx.t('report.caption', { territory: name, date: showDay(today) }) });
       await show(ctx.t('report.done', { file }));
     } catch (err) {
       const id = newErrorId();

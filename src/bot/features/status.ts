@@ -3,11 +3,10 @@ import { coordinatorTerritoryOf, taskPartyOf, type Territory } from '../../domai
 import { MENTEE_CATEGORIES } from '../../domain/register/register.types';
 import { pushTasks } from '../../domain/reminders/sweep';
 import { schoolStatus, STATUS_HORIZON_DAYS } from '../../domain/status/school-status';
-import { overdueByParty, schoolMarks, territoryStatus, type SchoolMark } from '../../domain/status/territory-status';
-import { showInPlace } from '../show';
+import { findSchools, overdueByParty, schoolMarks, territoryStatus, type SchoolMark } from '../../domain/status/territory-status';
+import { replyChunks, showInPlace } from '../show';
 import type { Scope } from '../../domain/territory/territory.types';
 import type { BotContext } from '../context';
-import { chunkLines } from '../format';
 import type { IndicatorValue } from '../../domain/indicators/indicators';
 import { belowTarget, colourCounts, indicatorLine } from '../indicators-format';
 import { allow } from '../middlewares/access';
@@ -29,8 +28,7 @@ export function statusFeature(): Composer<BotContext> {
     const school = taskPartyOf(ctx.user);
     if (!school || ctx.user?.scope?.level !== 'organization') return ctx.reply(ctx.t('register.list.no_school'));
     const { text, keyboard } = await schoolStatusText(ctx, school, await partyToday(ctx));
-    const chunks = chunkLines(text.split('\n'));
-    for (const [i, chunk] of chunks.entries()) await ctx.reply(chunk, i === chunks.length - 1 ? { reply_markup: keyboard } : {});
+    await replyChunks(ctx, text, keyboard);
   });
 
   // /overdue: every overdue task of the territory, by school (a region: by municipality), most first.
@@ -45,7 +43,7 @@ export function statusFeature(): Composer<BotContext> {
       lines.push('', `${p.party} — ${p.tasks.length}`);
       for (const x of p.tasks) lines.push(`• ${`${x.number} ${clip(oneLine(x.name), 80)}`.trim()} — ${dueText(ctx.t, x.due, today)}`);
     }
-    for (const chunk of chunkLines(lines)) await ctx.reply(chunk);
+    await replyChunks(ctx, lines.join('\n'));
   });
 
   // /schools: the territory's schools with marks, ten a page, each with a button to open it.
@@ -70,13 +68,15 @@ export function statusFeature(): Composer<BotContext> {
     const query = ctx.match.trim();
     if (!query) return ctx.reply(ctx.t('status.school_usage'));
     const today = await partyToday(ctx);
-    const found = await schoolMarks(ctx.services, territory, today, query);
-    if (found.length === 0) return ctx.reply(ctx.t('status.school_none', { query }));
-    if (found.length === 1) {
-      const { text } = await schoolStatusText(ctx, found[0]!.id, today);
-      for (const chunk of chunkLines(text.split('\n'))) await ctx.reply(chunk);
+    // One match opens its status at once; the territory's tasks are read for marks only when there is a choice.
+    const matches = await findSchools(ctx.services, territory, query);
+    if (matches.length === 0) return ctx.reply(ctx.t('status.school_none', { query }));
+    if (matches.length === 1) {
+      const { text } = await schoolStatusText(ctx, matches[0]!.id, today);
+      await replyChunks(ctx, text);
       return;
     }
+    const found = await schoolMarks(ctx.services, territory, today, query);
     const keyboard = new InlineKeyboard();
     for (const m of found.slice(0, 10)) keyboard.text(`${markOf(m)} ${clip(m.name, 50)}`, `ss:o:${m.id}`).row();
     await ctx.reply(ctx.t('status.school_several', { count: found.length, query }) + (found.length > 10 ? `\n${ctx.t('status.school_narrow')}` : ''), { reply_markup: keyboard });
@@ -89,7 +89,7 @@ export function statusFeature(): Composer<BotContext> {
     if (!territory || !org) return ctx.answerCallbackQuery({ text: ctx.t('status.not_found'), show_alert: true });
     await ctx.answerCallbackQuery();
     const { text } = await schoolStatusText(ctx, org, await partyToday(ctx));
-    for (const chunk of chunkLines(text.split('\n'))) await ctx.reply(chunk);
+    await replyChunks(ctx, text);
   });
 
   // …or nudges a school (a region: a municipality) on its overdue tasks now, once a day each.
@@ -112,7 +112,7 @@ export function statusFeature(): Composer<BotContext> {
 /** The school's /status text (for its head or curator, and for a coordinator who opens it). */
 async function schoolStatusText(ctx: BotContext, school: string, today: string): Promise<{ text: string; keyboard: InlineKeyboard }> {
   const [status, indicators] = await Promise.all([schoolStatus(ctx.services, school, today), ctx.services.indicators.forSchool(school)]);
-  const name = (await ctx.services.territory.describeScope({ level: 'organization', id: school }))?.organization?.shortName ?? '';
+  const name = await ctx.services.territory.nameOf({ level: 'organization', id: school });
   const t = ctx.t;
   const line = (x: { task: { due: string | null }; item: { number: string; name: string } }) =>
     `• ${`${x.item.number.replace(/\.$/, '')} ${clip(oneLine(x.item.name), 90)}`.trim()} — ${dueText(t, x.task.due, today)}`;
@@ -153,7 +153,6 @@ async function schoolIn(ctx: BotContext, territory: Scope, orgId: string): Promi
 async function coordinatorStatus(ctx: BotContext, territory: Territory): Promise<void> {
   // A region's figures take seconds to read: the chat shows «печатает…» meanwhile.
   await ctx.replyWithChatAction('typing').catch(() => undefined);
-  const view = await ctx.services.territory.describeScope(territory);
   const today = await partyToday(ctx);
   // The tasks and the indicators are read side by side: a coordinator's /status comes within a second.
   const [status, { region: indicators, municipalities: byMunicipality }] = await Promise.all([
@@ -164,7 +163,7 @@ async function coordinatorStatus(ctx: BotContext, territory: Territory): Promise
   ]);
   const t = ctx.t;
   const region = territory.level === 'region';
-  const lines = [t('status.territory_title', { territory: (region ? view?.region?.name : view?.municipality?.name) ?? '' })];
+  const lines = [t('status.territory_title', { territory: await ctx.services.territory.nameOf(territory) })];
   lines.push(t(region ? 'status.municipalities_joined' : 'status.schools_joined', status.parties));
   lines.push(t('status.tasks', status.tasks));
   lines.push(t('indicators.status_territory', colourCounts(indicators)));

@@ -6,6 +6,7 @@ import { showInPlace } from '../show';
 import { MONITORING_DIALOGUE, type MonitoringArgs } from '../conversations/monitoring';
 import { TASK_DONE, type TaskDoneArgs } from '../conversations/task-done';
 import { isMonitoringKey } from '../../domain/monitoring/monitoring-calendar';
+import type { RoadmapItem, Task } from '../../domain/roadmap/roadmap.types';
 import { allow } from '../middlewares/access';
 import { clip, oneLine, showDate, taskCardText, taskMark } from '../roadmap-format';
 
@@ -40,15 +41,15 @@ async function renderList(ctx: BotContext, party: string, page: number) {
 }
 
 
-/** Opens a school's monitoring questionnaire for its round's task, with the register's figures to offer. */
-async function enterMonitoring(ctx: BotContext, schoolId: string, taskId: string) {
-  const found = await ctx.services.monitoring.taskOf(schoolId, taskId);
+/** Opens a school's monitoring questionnaire for its round's task (as roadmap.taskOf found it), with the register's figures to offer. */
+async function enterMonitoring(ctx: BotContext, schoolId: string, task: { task: Task; item: RoadmapItem }) {
+  const found = await ctx.services.monitoring.roundTask(task);
   if (!found) return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_found'), show_alert: true });
   if (!found.answerable) return ctx.answerCallbackQuery({ text: ctx.t('monitoring.closed'), show_alert: true });
   await ctx.answerCallbackQuery();
   const args: MonitoringArgs = {
     language: ctx.language,
-    taskId,
+    taskId: found.task.id,
     schoolId,
     title: found.name,
     due: found.task.due,
@@ -98,7 +99,7 @@ export function tasksFeature(): Composer<BotContext> {
     const found = party ? await ctx.services.roadmap.taskOf(party, ctx.match[1]!) : null;
     if (!party || !found) return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_found'), show_alert: true });
     // A quarterly monitoring round: the questionnaire instead of evidence (also to change answers until its deadline).
-    if (isMonitoringKey(found.item.key)) return enterMonitoring(ctx, party, found.task.id);
+    if (isMonitoringKey(found.item.key)) return enterMonitoring(ctx, party, found);
     if (found.task.status !== 'open' && found.task.status !== 'returned') return ctx.answerCallbackQuery({ text: ctx.t('tasks.not_open'), show_alert: true });
     await ctx.answerCallbackQuery();
     const args: TaskDoneArgs = {

@@ -1,9 +1,9 @@
 import { Schema, Types, type Connection, type Model } from 'mongoose';
+import type { Territory } from '../people/access';
 import type { RegisterService } from '../register/register.service';
 import type { CardedPair, PersonCard, SchoolCounts } from '../register/register.types';
 import type { Clock } from '../shared/clock';
 import type { TerritoryService } from '../territory/territory.service';
-import type { Scope } from '../territory/territory.types';
 import { computeIndicators, FIGURE_FIELDS, type IndicatorValue, type MonitoringFacts, type RegisterTally, type TerritoryFigures } from './indicators';
 
 interface FiguresDoc {
@@ -27,11 +27,11 @@ const figuresSchema = new Schema<FiguresDoc>(
   { collection: 'territory_figures', minimize: false },
 );
 
-export type Territory = { level: 'municipality' | 'region'; id: string };
 
 /** Where the indicators read what the monitoring and the School of Mentoring hold (wired once those exist). */
 export interface IndicatorSources {
-  monitoring?: (schoolIds: string[]) => Promise<Map<string, MonitoringFacts>>;
+  /** Each school's latest monitoring answer in a school, municipality or region (one equality query). */
+  monitoring?: (scope: { level: 'organization' | 'municipality' | 'region'; id: string }) => Promise<Map<string, MonitoringFacts>>;
   /** Popularisation events held in a territory between two days (inclusive). */
   events?: (scope: Territory, from: string, to: string) => Promise<number>;
 }
@@ -41,7 +41,6 @@ export interface FiguresView {
   own: TerritoryFigures;
   /** What the indicators use: a region's own figure, or the sum of all its municipalities' when each has one. */
   effective: TerritoryFigures;
-  updatedAt?: Date;
 }
 
 /** Tallies active pairs into what the indicators count: distinct people per organization. */
@@ -87,25 +86,25 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
     return out;
   };
 
-  async function ownFigures(ids: string[]): Promise<Map<string, { values: TerritoryFigures; updatedAt: Date }>> {
+  async function ownFigures(ids: string[]): Promise<Map<string, TerritoryFigures>> {
     if (ids.length === 0) return new Map();
-    const docs = await Figures.find({ scopeId: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean<FiguresDoc[]>();
-    return new Map(docs.map((d) => [String(d.scopeId), { values: clean(d.values), updatedAt: d.updatedAt }]));
+    const docs = await Figures.find(ids.length === 1 ? { scopeId: new Types.ObjectId(ids[0]) } : { scopeId: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean<FiguresDoc[]>();
+    return new Map(docs.map((d) => [String(d.scopeId), clean(d.values)]));
   }
 
   async function figuresOf(scope: Territory): Promise<FiguresView> {
     const municipalities = scope.level === 'region' ? await deps.territory.listMunicipalities({ regionId: scope.id }) : [];
     const stored = await ownFigures([scope.id, ...municipalities.map((m) => m.id)]);
-    const own = stored.get(scope.id)?.values ?? {};
+    const own = stored.get(scope.id) ?? {};
     const effective: TerritoryFigures = { ...own };
     if (scope.level === 'region' && municipalities.length > 0) {
       for (const field of FIGURE_FIELDS) {
         if (effective[field] !== undefined) continue;
-        const parts = municipalities.map((m) => stored.get(m.id)?.values[field]);
+        const parts = municipalities.map((m) => stored.get(m.id)?.[field]);
         if (parts.every((v) => v !== undefined)) effective[field] = parts.reduce((a, b) => a! + b!, 0);
       }
     }
-    return { own, effective, updatedAt: stored.get(scope.id)?.updatedAt };
+    return { own, effective };
   }
 
   /** What the active pairs of a scope count for the indicators. */
@@ -131,7 +130,7 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
       organizations,
       register: await tallyOf(scope.level === 'municipality' ? { municipalityId: scope.id } : { regionId: scope.id }),
       counts: await countsOf(ids),
-      monitoring: sources.monitoring ? await sources.monitoring(ids) : new Map(),
+      monitoring: sources.monitoring ? await sources.monitoring(scope) : new Map(),
       figures: (await figuresOf(scope)).effective,
       events: sources.events ? await sources.events(scope, `${year}-01-01`, `${year}-12-31`) : 0,
     });
@@ -144,7 +143,7 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
     const ids = organizations.map((o) => o.id);
     const register = await tallyOf({ regionId });
     const counts = await countsOf(ids);
-    const monitoring = sources.monitoring ? await sources.monitoring(ids) : new Map<string, MonitoringFacts>();
+    const monitoring = sources.monitoring ? await sources.monitoring(scope) : new Map<string, MonitoringFacts>();
     const figures = await ownFigures(municipalities.map((m) => m.id));
     const year = yearOf();
     const eventsOf = async (territory: Territory) => (sources.events ? sources.events(territory, `${year}-01-01`, `${year}-12-31`) : 0);
@@ -152,7 +151,7 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
     for (const m of municipalities) {
       const own = organizations.filter((o) => o.municipalityId === m.id);
       const events = await eventsOf({ level: 'municipality', id: m.id });
-      out.push({ id: m.id, name: m.name, values: computeIndicators({ level: 'municipality', organizations: own, register, counts, monitoring, figures: figures.get(m.id)?.values ?? {}, events }) });
+      out.push({ id: m.id, name: m.name, values: computeIndicators({ level: 'municipality', organizations: own, register, counts, monitoring, figures: figures.get(m.id) ?? {}, events }) });
     }
     const region = computeIndicators({ level: 'region', organizations, register, counts, monitoring, figures: (await figuresOf(scope)).effective, events: await eventsOf(scope) });
     return { region, municipalities: out.sort((a, b) => a.name.localeCompare(b.name, 'ru')) };
@@ -163,7 +162,7 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
 
     /** Saves a coordinator's figures for their territory; a field given as null is cleared. */
     async setFigures(scope: Territory, values: Partial<Record<(typeof FIGURE_FIELDS)[number], number | null>>, actor: number): Promise<FiguresView> {
-      const current = (await ownFigures([scope.id])).get(scope.id)?.values ?? {};
+      const current = (await ownFigures([scope.id])).get(scope.id) ?? {};
       const next: TerritoryFigures = { ...current };
       for (const f of FIGURE_FIELDS) {
         if (!(f in values)) continue;
@@ -188,7 +187,7 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
         organizations: [organization],
         register: await tallyOf({ schoolId }),
         counts: await countsOf([schoolId]),
-        monitoring: sources.monitoring ? await sources.monitoring([schoolId]) : new Map(),
+        monitoring: sources.monitoring ? await sources.monitoring({ level: 'organization', id: schoolId }) : new Map(),
         figures: {},
         events: 0,
       });
@@ -211,6 +210,3 @@ export function createIndicatorsService(conn: Connection, deps: { territory: Ter
 }
 
 export type IndicatorsService = ReturnType<typeof createIndicatorsService>;
-
-/** The scope of a territory as the indicators take it. */
-export const territoryOf = (scope: Scope): Territory | null => (scope.level === 'organization' ? null : { level: scope.level, id: scope.id });

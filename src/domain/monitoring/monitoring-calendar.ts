@@ -10,9 +10,9 @@ export interface Quarter {
 }
 
 /** Answers may come this many days after a quarter ends (the round's deadline: 10.01 for the fourth quarter). */
-export const ANSWER_DAYS = 10;
+const ANSWER_DAYS = 10;
 /** The round opens itself this many days before the quarter ends (21.12 for the fourth quarter). */
-export const OPEN_DAYS_BEFORE = 10;
+const OPEN_DAYS_BEFORE = 10;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -37,17 +37,17 @@ export function isMonitoringKey(itemKey: string): boolean {
   return itemKey.startsWith('monitoring|');
 }
 
-export function quarterOf(day: string): Quarter {
+function quarterOf(day: string): Quarter {
   const month = Number(day.slice(5, 7));
   return { year: Number(day.slice(0, 4)), q: (Math.floor((month - 1) / 3) + 1) as Quarter['q'] };
 }
 
-export function previousQuarter(quarter: Quarter): Quarter {
+function previousQuarter(quarter: Quarter): Quarter {
   return quarter.q === 1 ? { year: quarter.year - 1, q: 4 } : { year: quarter.year, q: (quarter.q - 1) as Quarter['q'] };
 }
 
 /** The last day of a quarter. */
-export function quarterEnd(quarter: Quarter): string {
+function quarterEnd(quarter: Quarter): string {
   const month = quarter.q * 3;
   const last = new Date(Date.UTC(quarter.year, month, 0)).getUTCDate();
   return `${quarter.year}-${pad(month)}-${pad(last)}`;

@@ -3,7 +3,7 @@ import { FORMS, type MentoringForm } from '../register/register.types';
 import type { MonitoringAnswer, MonitoringTotals } from './monitoring.types';
 
 /** The longest free-text answer kept. */
-export const TEXT_MAX = 1000;
+const TEXT_MAX = 1000;
 
 const digits = (max: number, message: string) =>
   z

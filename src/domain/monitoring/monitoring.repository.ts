@@ -86,9 +86,10 @@ export function createMonitoringRepository(conn: Connection) {
       return out;
     },
 
-    /** A territory's answers (a municipality's or a region's), of one round or of all. */
-    async answersIn(scope: { level: 'municipality' | 'region'; id: string }, roundKey?: string): Promise<MonitoringAnswer[]> {
-      const filter: Record<string, unknown> = scope.level === 'municipality' ? { municipalityId: oid(scope.id) } : { regionId: oid(scope.id) };
+    /** A school's answers, or a territory's (a municipality's or a region's), of one round or of all: one equality query. */
+    async answersIn(scope: { level: 'organization' | 'municipality' | 'region'; id: string }, roundKey?: string): Promise<MonitoringAnswer[]> {
+      const field = scope.level === 'organization' ? 'schoolId' : scope.level === 'municipality' ? 'municipalityId' : 'regionId';
+      const filter: Record<string, unknown> = { [field]: oid(scope.id) };
       if (roundKey) filter.roundKey = roundKey;
       return (await Answer.find(filter).lean<AnswerDoc[]>()).map(toAnswer);
     },

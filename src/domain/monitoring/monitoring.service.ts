@@ -1,16 +1,16 @@
 import type { Connection } from 'mongoose';
 import type { PeopleService } from '../people/people.service';
 import type { User } from '../people/people.types';
-import { todayIn } from '../register/register-input';
+import { showDay, todayIn } from '../register/register-input';
 import type { RegisterService } from '../register/register.service';
 import { FORMS, type MentoringForm } from '../register/register.types';
 import type { Nudge, SentLog } from '../reminders/outbox';
 import { DEFAULT_POLICY, type ReminderPolicy } from '../reminders/policy';
-import { daysBetween, nextWorkingSlot } from '../reminders/working-time';
+import { addDays, daysBetween, nextWorkingSlot } from '../reminders/working-time';
 import { newItem, withResponsible } from '../roadmap/roadmap-build';
 import { answersFor, zoneScopeOf } from '../roadmap/roadmap-party';
 import type { RoadmapService } from '../roadmap/roadmap.service';
-import type { Evidence, Task } from '../roadmap/roadmap.types';
+import type { Evidence, Roadmap, RoadmapItem, Task } from '../roadmap/roadmap.types';
 import type { Clock } from '../shared/clock';
 import { createLeases, LeaseBusyError } from '../shared/lease';
 import { nameKey } from '../shared/names';
@@ -21,13 +21,14 @@ import { zeroByForm } from './monitoring-input';
 import type { MonitoringRepository } from './monitoring.repository';
 import type { MonitoringAnswer, MonitoringInput, MonitoringRound, RegisterFigures } from './monitoring.types';
 
+const MONITORING_POLICY: ReminderPolicy = { ...DEFAULT_POLICY, before: [14, 7, 1] };
+
 /** The roadmap each municipality's rounds are items of. */
 export const MONITORING_ROADMAP_TITLE = 'Мониторинг реализации ЦМН';
 /** Who the round's item names as responsible: every organization of the municipality gets a task. */
 const RESPONSIBLE = 'Руководители МОО';
 const DOCUMENT_KIND = 'Анкета мониторинга';
 /** The monitoring roadmap's reminders when it is made. */
-const MONITORING_POLICY: ReminderPolicy = { ...DEFAULT_POLICY, before: [14, 7, 1] };
 /** How long one opener may hold a round's creation before another may take it over (it died). */
 const OPEN_LEASE_MS = 5 * 60_000;
 
@@ -54,6 +55,41 @@ export interface RoundProgress {
 
 export type SubmitAnswerResult = 'saved' | 'not_found' | 'closed';
 
+/** A school's task of a monitoring round, as its questionnaire needs it. */
+export interface RoundTask {
+  task: Task;
+  roundKey: string;
+  name: string;
+  /** It can be answered now (see canAnswer). */
+  answerable: boolean;
+}
+
+/** A round's item with its roadmap, as roadmap.ownItem finds it. */
+type RoundItem = { roadmap: Roadmap; item: RoadmapItem };
+
+/** Each school's newest answer: the latest quarter it answered, the latest answer of that quarter. */
+function newestBySchool(answers: MonitoringAnswer[]): Map<string, MonitoringAnswer> {
+  const latest = new Map<string, MonitoringAnswer>();
+  for (const a of answers) {
+    const known = latest.get(a.schoolId);
+    if (!known || a.quarter > known.quarter || (a.quarter === known.quarter && a.answeredAt > known.answeredAt)) latest.set(a.schoolId, a);
+  }
+  return latest;
+}
+
+/**
+ * How a live round stands, from its roadmap's tasks, its answers and the schools' names: one line per school, even
+ * if a moved deadline gave it a second task of the round.
+ */
+function progressOf(round: MonitoringRound, roadmapTasks: Task[], answers: MonitoringAnswer[], names: Map<string, string>): RoundProgress {
+  const tasks = roadmapTasks.filter((t) => t.itemId === round.itemId && t.target.level === 'organization');
+  const answered = new Set(answers.map((a) => a.schoolId));
+  const schools = [...new Set(tasks.map((t) => t.target.id))]
+    .map((id) => ({ id, name: names.get(id) ?? '—', answered: answered.has(id) }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'ru'));
+  return { round, schools, answers };
+}
+
 const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 const isOpen = (t: Pick<Task, 'status'>) => t.status === 'open' || t.status === 'returned';
 
@@ -61,7 +97,7 @@ const isOpen = (t: Pick<Task, 'status'>) => t.status === 'open' || t.status === 
  * Whether a school may answer its round's task now: while the task is open, and after it was answered until the
  * round's deadline (a second answer replaces the first).
  */
-export function canAnswer(task: Pick<Task, 'status' | 'due'>, today: string): boolean {
+function canAnswer(task: Pick<Task, 'status' | 'due'>, today: string): boolean {
   return isOpen(task) || (task.due !== null && today <= task.due);
 }
 
@@ -82,29 +118,41 @@ export function createMonitoringService(
 
   const zoneOf = (municipalityId: string) => territory.timezoneOf({ level: 'municipality', id: municipalityId });
 
-  /** The round of a quarter in a municipality; a round whose item a coordinator deleted from the roadmap is gone. */
-  async function roundOf(municipalityId: string, quarter: Quarter): Promise<MonitoringRound | null> {
+  /** A round's item in its municipality's roadmap; a round whose item a coordinator deleted from the roadmap is gone. */
+  async function itemOfRound(round: MonitoringRound): Promise<RoundItem | null> {
+    const found = await roadmap.ownItem(round.municipalityId, round.itemId);
+    if (!found) await repo.deleteRound(round.roundKey, round.municipalityId);
+    return found;
+  }
+
+  /** The round of a quarter in a municipality, with its item (see itemOfRound). */
+  async function liveRound(municipalityId: string, quarter: Quarter): Promise<{ round: MonitoringRound; found: RoundItem } | null> {
     const round = await repo.getRound(roundKeyOf(quarter), municipalityId);
-    if (!round) return null;
-    if (await roadmap.ownItem(municipalityId, round.itemId)) return round;
-    await repo.deleteRound(round.roundKey, municipalityId);
-    return null;
+    const found = round ? await itemOfRound(round) : null;
+    return round && found ? { round, found } : null;
+  }
+
+  async function roundOf(municipalityId: string, quarter: Quarter): Promise<MonitoringRound | null> {
+    return (await liveRound(municipalityId, quarter))?.round ?? null;
   }
 
   /** The round's item as a coordinator would write it in the roadmap editor. */
   function roundItem(quarter: Quarter, today: string) {
     const due = roundDeadline(quarter);
     const context = { ownerLevel: 'municipality' as const, period: { start: today < due ? today : due, end: due }, referenceDate: today };
-    const deadline = `до ${due.slice(8, 10)}.${due.slice(5, 7)}.${due.slice(0, 4)}`;
+    const deadline = `до ${showDay(due)}`;
     const drafted = newItem({ number: '', section: null, name: roundTitle(quarter), deadline, responsible: RESPONSIBLE, documentKind: DOCUMENT_KIND }, context);
     return { ...withResponsible(drafted, 'organizations', RESPONSIBLE, context), key: roundKeyOf(quarter) };
   }
 
-  /** Tells the heads and curators of the round's schools, once each (the sent-log's key), through the outbox. */
-  async function announce(round: MonitoringRound, now: Date): Promise<number> {
-    const tasks = (await roadmap.tasksOfRoadmap(round.roadmapId, ['open', 'returned'])).filter((t) => t.itemId === round.itemId && t.target.level === 'organization');
-    const found = await roadmap.ownItem(round.municipalityId, round.itemId);
+  /**
+   * Tells the heads and curators of the round's schools, once each (the sent-log's key), through the outbox. `known`:
+   * the round's item as the caller already found it (else it is read here; a round without its item tells nobody).
+   */
+  async function announce(round: MonitoringRound, now: Date, known?: RoundItem): Promise<number> {
+    const found = known ?? (await roadmap.ownItem(round.municipalityId, round.itemId));
     if (!found) return 0;
+    const tasks = (await roadmap.tasksOfRoadmap(round.roadmapId, ['open', 'returned'])).filter((t) => t.itemId === round.itemId && t.target.level === 'organization');
     const { item, roadmap: map } = found;
     const everyone = tasks.length > 0 ? await people.usersInScopes(tasks.map((t) => t.target.id)) : [];
     const byScope = new Map<string, User[]>();
@@ -133,47 +181,53 @@ export function createMonitoringService(
   }
 
   /** Announces a round not yet announced, if it is working time where its schools are (else the job does it later). */
-  async function announceInWorkingTime(round: MonitoringRound, now: Date): Promise<{ announced: number; pending: boolean }> {
+  async function announceInWorkingTime(round: MonitoringRound, now: Date, known?: RoundItem): Promise<{ announced: number; pending: boolean }> {
     if (round.announcedAt) return { announced: 0, pending: false };
     if (nextWorkingSlot(now, await zoneOf(round.municipalityId)).getTime() !== now.getTime()) return { announced: 0, pending: true };
-    return { announced: await announce(round, now), pending: false };
+    return { announced: await announce(round, now, known), pending: false };
   }
 
   /** Opens a quarter's round in one municipality unless it has one; the announcement follows in working time. */
   async function open(municipality: Municipality, quarter: Quarter, actor: number | string): Promise<OpenResult> {
     const now = clock();
-    const existing = await roundOf(municipality.id, quarter);
-    if (existing) return { municipality, status: 'exists', round: existing, ...(await announceInWorkingTime(existing, now)) };
+    const existing = await liveRound(municipality.id, quarter);
+    if (existing) return { municipality, status: 'exists', round: existing.round, ...(await announceInWorkingTime(existing.round, now, existing.found)) };
     const key = roundKeyOf(quarter);
     let status: OpenStatus = 'exists';
+    let found: RoundItem;
     try {
-      await leases.run(`${key}|${municipality.id}`, OPEN_LEASE_MS, async () => {
-        if (await roundOf(municipality.id, quarter)) return;
+      found = await leases.run(`${key}|${municipality.id}`, OPEN_LEASE_MS, async (): Promise<RoundItem> => {
+        const other = await liveRound(municipality.id, quarter);
+        if (other) return other.found;
         const owner = { level: 'municipality' as const, id: municipality.id };
         const map = await roadmap.findRoadmap(owner, MONITORING_ROADMAP_TITLE);
         // The item may be there without the round's record (the opener died in between): it is not published again,
         // which would undo a coordinator's edit of its deadline.
-        let item = map ? (await roadmap.itemsOf(map.id)).find((i) => i.key === key) : undefined;
-        let roadmapId = map?.id;
-        if (!item || !roadmapId) {
-          const appended = await roadmap.appendItem(owner, MONITORING_ROADMAP_TITLE, roundItem(quarter, todayIn(await zoneOf(municipality.id), now)), actor);
-          item = appended.item;
-          roadmapId = appended.roadmap.id;
+        const kept = map ? (await roadmap.itemsOf(map.id)).find((i) => i.key === key) : undefined;
+        let made: RoundItem;
+        if (map && kept) {
+          made = { roadmap: map, item: kept };
+        } else {
+          made = await roadmap.appendItem(owner, MONITORING_ROADMAP_TITLE, roundItem(quarter, todayIn(await zoneOf(municipality.id), now)), actor);
           status = 'opened';
           // The fourth quarter's deadline (10.01) comes right after the New Year holidays, when the default nudges
           // (7 and 1 days before) would wait for the first working day, past it: the monitoring's roadmap starts with
           // one two weeks before as well. Its coordinator may change this in /settings.
-          if (!map) await roadmap.setPolicy(municipality.id, roadmapId, MONITORING_POLICY);
+          if (!map) await roadmap.setPolicy(municipality.id, made.roadmap.id, MONITORING_POLICY);
         }
+        const { item } = made;
         const due = item.assignments.map((a) => a.schedule.due).find((d): d is string => typeof d === 'string') ?? roundDeadline(quarter);
-        await repo.saveRound({ roundKey: key, quarter: quarterKey(quarter), municipalityId: municipality.id, regionId: municipality.regionId, roadmapId, itemId: item.id, due, openedAt: now, openedBy: actor });
+        await repo.saveRound({ roundKey: key, quarter: quarterKey(quarter), municipalityId: municipality.id, regionId: municipality.regionId, roadmapId: made.roadmap.id, itemId: item.id, due, openedAt: now, openedBy: actor });
+        return made;
       });
     } catch (err) {
       if (!(err instanceof LeaseBusyError)) throw err;
       return { municipality, status: 'busy', round: null, announced: 0, pending: false };
     }
     const round = await repo.getRound(key, municipality.id);
-    return { municipality, status, round, ...(round ? await announceInWorkingTime(round, now) : { announced: 0, pending: false }) };
+    // The item found or made above is the round's, unless another opener recorded the round first (then it is read).
+    const known = round?.itemId === found.item.id ? found : undefined;
+    return { municipality, status, round, ...(round ? await announceInWorkingTime(round, now, known) : { announced: 0, pending: false }) };
   }
 
   /** The municipalities of a coordinator's territory. */
@@ -210,7 +264,26 @@ export function createMonitoringService(
       const result = { opened: 0, announced: 0 };
       const municipalityIds = new Set<string>();
       for (const c of await people.coordinators()) if (c.scope?.level === 'municipality' && !c.unreachableAt) municipalityIds.add(c.scope.id);
-      const keys = new Set<string>([roundKeyOf(reportingQuarter(utcDay(now)))]);
+      const today = utcDay(now);
+      const current = roundKeyOf(reportingQuarter(today));
+      const keys = new Set<string>([current]);
+      // A municipality whose round of the quarter is in place (its item too) is neither looked up nor opened: its own
+      // day, within a day of UTC's in any time zone, opens that round or none. Near a quarter's turn, when one of
+      // those days would open another quarter's round, every municipality is looked at in its own zone.
+      const items = new Map<string, RoundItem>(); // by round
+      const sameQuarter = [-1, 0, 1].every((d) => {
+        const quarter = autoStartQuarter(addDays(today, d));
+        return !quarter || roundKeyOf(quarter) === current;
+      });
+      if (sameQuarter) {
+        for (const round of await repo.roundsOf(current)) {
+          if (!municipalityIds.has(round.municipalityId)) continue;
+          const found = await roadmap.ownItem(round.municipalityId, round.itemId);
+          if (!found) continue; // its item was deleted from the roadmap: looked at below, like one without a round
+          items.set(`${round.roundKey}|${round.municipalityId}`, found);
+          municipalityIds.delete(round.municipalityId);
+        }
+      }
       for (const id of municipalityIds) {
         const view = await territory.describeScope({ level: 'municipality', id });
         if (!view?.municipality) continue;
@@ -221,10 +294,13 @@ export function createMonitoringService(
         if (opened.status === 'opened') result.opened++;
         result.announced += opened.announced;
       }
-      // Rounds a coordinator started out of working hours, or whose announcement a restart cut short.
+      // Rounds a coordinator started out of working hours, or whose announcement a restart cut short (a round whose
+      // item is gone tells nobody).
       for (const key of keys) {
         for (const round of await repo.roundsOf(key)) {
-          if (!round.announcedAt && (await roadmap.ownItem(round.municipalityId, round.itemId))) result.announced += (await announceInWorkingTime(round, now)).announced;
+          if (round.announcedAt) continue;
+          const known = items.get(`${round.roundKey}|${round.municipalityId}`);
+          result.announced += (await announceInWorkingTime(round, now, known?.item.id === round.itemId ? known : undefined)).announced;
         }
       }
       return result;
@@ -246,12 +322,17 @@ export function createMonitoringService(
       return { programmes: programmes.size, participants };
     },
 
-    /** A school's monitoring task with whether it can be answered now; null for anything else (a guessed id). */
-    async taskOf(schoolId: string, taskId: string): Promise<{ task: Task; roundKey: string; name: string; answerable: boolean } | null> {
-      const found = await roadmap.taskOf(schoolId, taskId);
-      if (!found || !isMonitoringKey(found.item.key) || found.task.target.level !== 'organization') return null;
+    /** A school's task as roadmap.taskOf found it, if it is a monitoring round's, with whether it can be answered now. */
+    async roundTask(found: { task: Task; item: RoadmapItem }): Promise<RoundTask | null> {
+      if (!isMonitoringKey(found.item.key) || found.task.target.level !== 'organization') return null;
       const today = todayIn(await territory.timezoneOf(zoneScopeOf(found.task)), clock());
       return { task: found.task, roundKey: found.item.key, name: found.item.name, answerable: canAnswer(found.task, today) };
+    },
+
+    /** A school's monitoring task with whether it can be answered now; null for anything else (a guessed id). */
+    async taskOf(schoolId: string, taskId: string): Promise<RoundTask | null> {
+      const found = await roadmap.taskOf(schoolId, taskId);
+      return found ? service.roundTask(found) : null;
     },
 
     /**
@@ -263,16 +344,17 @@ export function createMonitoringService(
       if (!found) return 'not_found';
       if (!found.answerable) return 'closed';
       const quarter = parseQuarter(found.roundKey);
-      const view = await territory.describeScope({ level: 'organization', id: schoolId });
-      if (!quarter || !view?.organization) return 'not_found';
+      // A school's task carries its municipality and region (a school never moves to another).
+      const { municipalityId, regionId } = found.task;
+      if (!quarter || !municipalityId) return 'not_found';
       await repo.upsertAnswer({
         ...input,
         participants: { ...zeroByForm(), ...input.participants },
         roundKey: found.roundKey,
         quarter: quarterKey(quarter),
         schoolId,
-        municipalityId: view.organization.municipalityId,
-        regionId: view.organization.regionId,
+        municipalityId,
+        regionId,
         answeredAt: clock(),
         answeredBy: actor,
       });
@@ -289,28 +371,55 @@ export function createMonitoringService(
     async progress(municipalityId: string, quarter: Quarter): Promise<RoundProgress | null> {
       const round = await roundOf(municipalityId, quarter);
       if (!round) return null;
-      const tasks = (await roadmap.tasksOfRoadmap(round.roadmapId)).filter((t) => t.itemId === round.itemId && t.target.level === 'organization');
+      const tasks = await roadmap.tasksOfRoadmap(round.roadmapId);
       const answers = await repo.answersIn({ level: 'municipality', id: municipalityId }, round.roundKey);
-      const answered = new Set(answers.map((a) => a.schoolId));
       const names = new Map((await territory.organizationsIn({ level: 'municipality', id: municipalityId })).map((o) => [o.id, o.shortName || o.fullName]));
-      // One line per school, even if a moved deadline gave it a second task of the round.
-      const schools = [...new Set(tasks.map((t) => t.target.id))]
-        .map((id) => ({ id, name: names.get(id) ?? '—', answered: answered.has(id) }))
-        .sort((a, b) => a.name.localeCompare(b.name, 'ru'));
-      return { round, schools, answers };
+      return progressOf(round, tasks, answers, names);
+    },
+
+    /**
+     * progress() of each municipality of a region, in the order of listMunicipalities, reading the quarter's rounds,
+     * the region's answers and its organizations once (each round's roadmap is still read on its own).
+     */
+    async progressIn(regionId: string, quarter: Quarter): Promise<{ municipality: Municipality; progress: RoundProgress | null }[]> {
+      const municipalities = await territory.listMunicipalities({ regionId });
+      if (municipalities.length === 0) return [];
+      const key = roundKeyOf(quarter);
+      const rounds = new Map((await repo.roundsOf(key)).map((r) => [r.municipalityId, r]));
+      const live = new Map<string, MonitoringRound>();
+      for (const m of municipalities) {
+        const round = rounds.get(m.id);
+        if (round && (await itemOfRound(round))) live.set(m.id, round);
+      }
+      if (live.size === 0) return municipalities.map((municipality) => ({ municipality, progress: null }));
+      const answers = new Map<string, MonitoringAnswer[]>();
+      for (const a of await repo.answersIn({ level: 'region', id: regionId }, key)) answers.set(a.municipalityId, [...(answers.get(a.municipalityId) ?? []), a]);
+      const names = new Map((await territory.organizationsIn({ level: 'region', id: regionId })).map((o) => [o.id, o.shortName || o.fullName]));
+      const out: { municipality: Municipality; progress: RoundProgress | null }[] = [];
+      for (const municipality of municipalities) {
+        const round = live.get(municipality.id);
+        out.push({ municipality, progress: round ? progressOf(round, await roadmap.tasksOfRoadmap(round.roadmapId), answers.get(municipality.id) ?? [], names) : null });
+      }
+      return out;
     },
 
     /**
      * Each school's newest answer (the latest quarter it answered), for the target indicators: the site section
      * (indicator 11) and the independent assessment (indicator 15) among them. Schools that never answered are absent.
+     * One school is read by an equality query; several by `$in` (which FerretDB v1 answers by reading the whole
+     * collection: a territory's schools are better read with answersOfScope).
      */
     async latestAnswers(schoolIds: string[]): Promise<Map<string, MonitoringAnswer>> {
-      const latest = new Map<string, MonitoringAnswer>();
-      for (const a of await repo.answersOfSchools([...new Set(schoolIds)])) {
-        const known = latest.get(a.schoolId);
-        if (!known || a.quarter > known.quarter || (a.quarter === known.quarter && a.answeredAt > known.answeredAt)) latest.set(a.schoolId, a);
-      }
-      return latest;
+      const ids = [...new Set(schoolIds)];
+      return newestBySchool(ids.length === 1 ? await repo.answersIn({ level: 'organization', id: ids[0]! }) : await repo.answersOfSchools(ids));
+    },
+
+    /**
+     * latestAnswers() of every school of a scope (a school, a municipality, a region), read by one equality query on
+     * the answers' schoolId, municipalityId or regionId.
+     */
+    async answersOfScope(scope: { level: 'organization' | 'municipality' | 'region'; id: string }): Promise<Map<string, MonitoringAnswer>> {
+      return newestBySchool(await repo.answersIn(scope));
     },
 
     /**

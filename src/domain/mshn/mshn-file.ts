@@ -10,7 +10,7 @@ import type { BankRow, BanksRows, EventKind, EventRow, YoungTeachersRow } from '
  */
 
 /** Seed 004 names its three forms «педагог–педагог», «педагог–учащийся», «учащийся–учащийся»; the rest as Р-145. */
-export const BANK_FORM_WORDS: Record<MentoringForm, string> = {
+const BANK_FORM_WORDS: Record<MentoringForm, string> = {
   ...FORM_WORDS,
   teacher_teacher: 'педагог–педагог',
   teacher_pupil: 'педагог–учащийся',
@@ -19,7 +19,7 @@ export const BANK_FORM_WORDS: Record<MentoringForm, string> = {
 
 const EVENT_WORDS: Record<EventKind, string> = { meeting: 'Заседание МШН', event: 'Мероприятие по популяризации наставничества' };
 
-export const BANKS_SHEETS = { practices: 'Практики', programmes: 'Программы', young: 'Молодые педагоги', events: 'Заседания МШН' } as const;
+const BANKS_SHEETS = { practices: 'Практики', programmes: 'Программы', young: 'Молодые педагоги', events: 'Заседания МШН' } as const;
 
 type Column = { header: string; width: number; date?: boolean; wrap?: boolean };
 
@@ -56,7 +56,7 @@ function addBankSheet(workbook: ExcelJS.Workbook, name: string, rows: BankRow[],
       i + 1,
       r.municipality,
       r.school,
-      BANK_FORM_WORDS[r.form] ?? r.form,
+      BANK_FORM_WORDS[r.form],
       r.title,
       r.description,
       r.file ? (r.file.fileName ?? 'файл') : '',

@@ -1,22 +1,21 @@
 import { z } from 'zod';
 import { isoDay } from '../register/register-input';
+import { cleanName } from '../shared/names';
 
 /**
  * What a person types for the School of Mentoring. Messages are locale keys: the bot explains the problem in the
  * person's language and asks again, keeping everything typed before.
  */
-const clean = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
-
-export const TITLE_MIN = 3;
-export const TITLE_MAX = 200;
-export const DESCRIPTION_MIN = 10;
-export const DESCRIPTION_MAX = 1000;
-export const TOPIC_MIN = 3;
-export const TOPIC_MAX = 300;
+const TITLE_MIN = 3;
+const TITLE_MAX = 200;
+const DESCRIPTION_MIN = 10;
+const DESCRIPTION_MAX = 1000;
+const TOPIC_MIN = 3;
+const TOPIC_MAX = 300;
 
 export const bankTitleSchema = z
   .string()
-  .transform(clean)
+  .transform(cleanName)
   .pipe(z.string().min(TITLE_MIN, 'mshn.errors.title_short').max(TITLE_MAX, 'mshn.errors.title_long').regex(/\p{L}/u, 'mshn.errors.title_letters'));
 
 /** A description keeps its line breaks (a few paragraphs read better than one line); spaces are tidied. */
@@ -35,7 +34,7 @@ export const bankDescriptionSchema = z
 
 export const topicSchema = z
   .string()
-  .transform(clean)
+  .transform(cleanName)
   .pipe(z.string().min(TOPIC_MIN, 'mshn.errors.topic_short').max(TOPIC_MAX, 'mshn.errors.topic_long').regex(/\p{L}/u, 'mshn.errors.topic_letters'));
 
 const URL_RE = /^https?:\/\/[^\s<>«»"]+\.[^\s<>«»"]+$/iu;

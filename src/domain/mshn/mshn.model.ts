@@ -24,6 +24,8 @@ export interface BankEntryDoc {
   submittedBy: number;
   submittedByName?: string;
   submittedAt: Date;
+  /** Set by the dialogue that submits it: a retried save finds the entry instead of making a second one (absent on entries made before). */
+  key?: string;
 }
 
 export interface EventDoc {
@@ -59,6 +61,7 @@ const bankSchema = new Schema<BankEntryDoc>(
     submittedBy: { type: Number, required: true },
     submittedByName: String,
     submittedAt: { type: Date, required: true },
+    key: String,
   },
   { collection: 'mshn_bank', versionKey: false },
 );
@@ -66,6 +69,8 @@ const bankSchema = new Schema<BankEntryDoc>(
 bankSchema.index({ schoolId: 1 });
 bankSchema.index({ municipalityId: 1 });
 bankSchema.index({ regionId: 1 });
+// Not unique: entries made before the key have none.
+bankSchema.index({ key: 1 });
 
 const eventSchema = new Schema<EventDoc>(
   {

@@ -78,7 +78,10 @@ export function createMshnRepository(conn: Connection) {
       await Event.syncIndexes();
     },
 
-    async insertEntry(place: Place, draft: BankDraft, by: { id: number; name?: string }, at: Date): Promise<BankEntry> {
+    /** Makes an entry once per key: a save retried after a failure finds the entry it already made. */
+    async insertEntry(place: Place, draft: BankDraft, by: { id: number; name?: string }, at: Date, key: string): Promise<BankEntry> {
+      const existing = await BankEntry.findOne({ key }).lean<BankEntryDoc>();
+      if (existing) return toEntry(existing);
       const doc = await BankEntry.create({
         kind: draft.kind,
         title: draft.title,
@@ -92,6 +95,7 @@ export function createMshnRepository(conn: Connection) {
         submittedBy: by.id,
         ...(by.name ? { submittedByName: by.name } : {}),
         submittedAt: at,
+        key,
       });
       return toEntry(doc.toObject() as BankEntryDoc);
     },

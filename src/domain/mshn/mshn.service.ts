@@ -1,5 +1,5 @@
 import type { RegisterService } from '../register/register.service';
-import type { MentoringForm, Person } from '../register/register.types';
+import type { MentoringForm } from '../register/register.types';
 import type { RoadmapService } from '../roadmap/roadmap.service';
 import type { Evidence, Roadmap, RoadmapItem, Task } from '../roadmap/roadmap.types';
 import type { Clock } from '../shared/clock';
@@ -39,6 +39,13 @@ export type CountOutcome =
   | { status: 'needs_document'; task: CountedTask }
   | { status: 'not_meeting' };
 
+/** What namesOf reads once for a territory's lines and reports. */
+interface Names {
+  territory: string;
+  organizations: Organization[];
+  municipalityName: (id: string | undefined) => string;
+}
+
 const zeroForms = (): FormCounts => Object.fromEntries(BANK_FORMS.map((f) => [f, 0])) as FormCounts;
 const bankFilter = (scope: MshnScope): BankFilter => (scope.level === 'municipality' ? { municipalityId: scope.id } : { regionId: scope.id });
 const bySchoolName = (a: { municipality: string; school: string }, b: { municipality: string; school: string }) =>
@@ -61,16 +68,47 @@ export function createMshnService(
   const { clock } = options;
 
   /** The territory's name, its organizations and a municipality name per id, for lines and reports. */
-  async function namesOf(scope: MshnScope): Promise<{ territory: string; organizations: Organization[]; municipalityName: (id: string | undefined) => string }> {
+  async function namesOf(scope: MshnScope): Promise<Names> {
     const view = await territory.describeScope(scope);
     const organizations = await territory.organizationsIn(scope);
     const municipalities = scope.level === 'municipality' ? (view?.municipality ? [view.municipality] : []) : await territory.listMunicipalities({ regionId: scope.id });
     const names = new Map(municipalities.map((m) => [m.id, m.name]));
     return {
-      territory: view?.municipality?.name ?? view?.region.name ?? '',
+      territory: await territory.nameOf(scope),
       organizations,
       municipalityName: (id) => (id ? (names.get(id) ?? '') : ''),
     };
+  }
+
+  /** The bank of young teachers (see youngTeachers) with the territory's names already read. */
+  async function youngTeachersOf(scope: MshnScope, names: Names): Promise<YoungTeachersRow[]> {
+    const { organizations, municipalityName } = names;
+    // Per school: each young specialist mentee → has an active pair.
+    const mentees = new Map<string, Map<string, boolean>>();
+    for await (const batch of register.pairsWithCards(bankFilter(scope))) {
+      for (const pair of batch) {
+        if (pair.menteeCard.category !== 'young_specialist') continue;
+        let school = mentees.get(pair.schoolId);
+        if (!school) mentees.set(pair.schoolId, (school = new Map()));
+        school.set(pair.menteeId, (school.get(pair.menteeId) ?? false) || pair.status === 'active');
+      }
+    }
+    const counts = await register.countsOf(organizations.map((o) => o.id));
+    return organizations
+      .map((org): YoungTeachersRow => {
+        const states = [...(mentees.get(org.id)?.values() ?? [])];
+        const withMentor = states.filter(Boolean).length;
+        const reported = counts.get(org.id)?.values.young_specialists ?? null;
+        return {
+          school: org.shortName,
+          municipality: municipalityName(org.municipalityId),
+          withMentor,
+          mentoringEnded: states.length - withMentor,
+          reported,
+          withoutMentor: reported === null ? null : Math.max(0, reported - withMentor),
+        };
+      })
+      .sort(bySchoolName);
   }
 
   /**
@@ -104,13 +142,16 @@ export function createMshnService(
     { kind: 'comment', text: comment },
   ];
 
-  const service = {
-    /** A school submits a practice or a programme to its municipality's bank; null if the school is gone. */
-    async submitEntry(schoolId: string, draft: BankDraft, by: { id: number; name?: string }): Promise<BankEntry | null> {
+  return {
+    /**
+     * A school submits a practice or a programme to its municipality's bank; null if the school is gone. `key` comes
+     * from the dialogue: a save retried after a failure finds the entry it made instead of making a second one.
+     */
+    async submitEntry(schoolId: string, draft: BankDraft, by: { id: number; name?: string }, key: string): Promise<BankEntry | null> {
       const view = await territory.describeScope({ level: 'organization', id: schoolId });
       const org = view?.organization;
       if (!org) return null;
-      return repo.insertEntry({ schoolId, municipalityId: org.municipalityId, regionId: org.regionId }, draft, by, clock());
+      return repo.insertEntry({ schoolId, municipalityId: org.municipalityId, regionId: org.regionId }, draft, by, clock(), key);
     },
 
     /** A school's own submissions, newest first. */
@@ -152,38 +193,7 @@ export function createMshnService(
      * «без наставника» = reported − with a mentor (null when the school has not reported).
      */
     async youngTeachers(scope: MshnScope): Promise<YoungTeachersRow[]> {
-      const { organizations, municipalityName } = await namesOf(scope);
-      const filter = scope.level === 'municipality' ? { municipalityId: scope.id } : { regionId: scope.id };
-      // Per school: each young specialist mentee → has an active pair.
-      const mentees = new Map<string, Map<string, boolean>>();
-      for await (const batch of register.pairBatches(filter)) {
-        const lacking = batch.filter((p) => !p.menteeCard).map((p) => p.menteeId);
-        const people: Map<string, Person> = lacking.length > 0 ? await register.peopleByIds([...new Set(lacking)]) : new Map();
-        for (const pair of batch) {
-          const category = pair.menteeCard?.category ?? people.get(pair.menteeId)?.category;
-          if (category !== 'young_specialist') continue;
-          let school = mentees.get(pair.schoolId);
-          if (!school) mentees.set(pair.schoolId, (school = new Map()));
-          school.set(pair.menteeId, (school.get(pair.menteeId) ?? false) || pair.status === 'active');
-        }
-      }
-      const counts = await register.countsOf(organizations.map((o) => o.id));
-      return organizations
-        .map((org): YoungTeachersRow => {
-          const states = [...(mentees.get(org.id)?.values() ?? [])];
-          const withMentor = states.filter(Boolean).length;
-          const reported = counts.get(org.id)?.values.young_specialists ?? null;
-          return {
-            schoolId: org.id,
-            school: org.shortName,
-            municipality: municipalityName(org.municipalityId),
-            withMentor,
-            mentoringEnded: states.length - withMentor,
-            reported,
-            withoutMentor: reported === null ? null : Math.max(0, reported - withMentor),
-          };
-        })
-        .sort(bySchoolName);
+      return youngTeachersOf(scope, await namesOf(scope));
     },
 
     /**
@@ -296,12 +306,11 @@ export function createMshnService(
         territory: names.territory,
         practices: entries.filter((e) => e.kind === 'practice'),
         programmes: entries.filter((e) => e.kind === 'programme'),
-        young: await service.youngTeachers(scope),
+        young: await youngTeachersOf(scope, names),
         events: eventRows,
       };
     },
   };
-  return service;
 }
 
 export type MshnService = ReturnType<typeof createMshnService>;

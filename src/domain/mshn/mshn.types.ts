@@ -14,7 +14,7 @@ export type BankKind = (typeof BANK_KINDS)[number];
  */
 export const BANK_FORMS = ['teacher_teacher', 'teacher_pupil', 'pupil_pupil', 'student_pupil', 'employer_pupil', 'employer_student'] as const satisfies readonly MentoringForm[];
 /** The forms seed 004 names: the bank shows them even when nothing was submitted yet. */
-export const SEED_FORMS: readonly MentoringForm[] = ['teacher_teacher', 'teacher_pupil', 'pupil_pupil'];
+export const SEED_FORMS: readonly MentoringForm[] = BANK_FORMS.slice(0, 3);
 
 /** A file kept as Telegram's file_id: the bytes stay with Telegram and are sent back by that id. */
 export interface StoredFile {
@@ -78,7 +78,6 @@ export interface MshnEvent extends EventDraft {
 
 /** One line of the young teachers bank: a school's young specialists as the register and the school tell them. */
 export interface YoungTeachersRow {
-  schoolId: string;
   school: string;
   municipality: string;
   /** Young specialists (mentee category) with at least one active pair. */

@@ -662,7 +662,7 @@ export interface RegisterSource {
 /** A Date for a calendar day, as Excel keeps dates (midnight UTC). */
 const excelDay = (day: string | undefined) => (day ? new Date(`${day}T00:00:00Z`) : null);
 
-function exportColumns(nameMode: NameMode): { header: string; width: number; date?: boolean }[] {
+export function exportColumns(nameMode: NameMode): { header: string; width: number; date?: boolean }[] {
   const names = nameMode !== 'codes';
   return [
     { header: REGISTER_COLUMNS.mentorCode.header, width: 14 },
@@ -682,7 +682,7 @@ function exportColumns(nameMode: NameMode): { header: string; width: number; dat
   ];
 }
 
-function pairCells(pair: Pair, mentor: Person | undefined, mentee: Person | undefined, nameMode: NameMode): unknown[] {
+export function pairCells(pair: Pair, mentor: Person | undefined, mentee: Person | undefined, nameMode: NameMode): unknown[] {
   const names = nameMode !== 'codes';
   return [
     mentor?.code ?? '',
@@ -738,7 +738,7 @@ const fromCard = (pair: Pair, kind: 'mentor' | 'mentee'): Person | undefined => 
  * school's people). A pair carries cards of its two people, so the people are read only for pairs stored without
  * them (before the cards existed): then a school's people at once, or by id. Nothing is held beyond one school.
  */
-async function* pairLines(source: RegisterSource, scope: { schoolIds: string[]; filter: Parameters<RegisterService['pairBatches']>[0] }): AsyncGenerator<PairLine> {
+export async function* pairLines(source: RegisterSource, scope: { schoolIds: string[]; filter: Parameters<RegisterService['pairBatches']>[0] }): AsyncGenerator<PairLine> {
   const { peopleOfSchool } = source;
   let people: { schoolId?: string; map: Map<string, Person> } | null = null;
   const lines = async function* (batch: Pair[], schoolId?: string): AsyncGenerator<PairLine> {

@@ -87,7 +87,8 @@ export function createRegisterRepository(conn: Connection) {
   /** Reported counts of many schools in one query, for a coordinator's overview. */
   async function countsOf(schoolIds: string[]): Promise<Map<string, ReportedCounts>> {
     if (schoolIds.length === 0) return new Map();
-    const docs = await Counts.find({ schoolId: { $in: schoolIds.map(oid) } }).lean();
+    // One school (/counts, a head's /status) by equality: FerretDB answers a $in by reading the whole collection.
+    const docs = await Counts.find(schoolIds.length === 1 ? { schoolId: oid(schoolIds[0]!) } : { schoolId: { $in: schoolIds.map(oid) } }).lean();
     return new Map(
       docs.map((d) => [String(d.schoolId), { schoolId: String(d.schoolId), values: d.values as SchoolCounts, reportedAt: d.reportedAt, reportedBy: d.reportedBy }]),
     );

@@ -45,7 +45,7 @@ export async function buildDigest(services: Services, scope: Scope, recipient: P
     for (const item of await services.roadmap.itemsOf(roadmap.id)) items.set(item.id, { number: item.number.replace(/\.$/, ''), name: item.name });
   }
   // The parties of the territory and who of them is in the bot.
-  const view = await services.territory.describeScope(scope);
+  const territory = await services.territory.nameOf(scope);
   const parties = new Map<string, string>();
   // A municipality's parties are its schools; a region's are its municipalities, and its schools where its
   // roadmap gives them tasks directly.
@@ -84,7 +84,7 @@ export async function buildDigest(services: Services, scope: Scope, recipient: P
     key: `digest|${start}|${recipient.telegramId}`,
     kind: 'digest',
     recipient,
-    territory: (scope.level === 'region' ? view?.region?.name : view?.municipality?.name) ?? '',
+    territory,
     week: { start, end },
     overdue: { tasks: overdue.length, parties: overdueLines.length, top: overdueLines.slice(0, TOP) },
     dueThisWeek: { tasks: thisWeek.length, items: [...weekItems.values()].sort((a, b) => a.due.localeCompare(b.due) || a.number.localeCompare(b.number, 'ru', { numeric: true })).slice(0, TOP) },

@@ -1,8 +1,10 @@
 import ExcelJS from 'exceljs';
 import type { TFunction } from 'i18next';
 import { FIGURE_FIELDS, type Colour, type IndicatorValue } from '../indicators/indicators';
-import type { Territory } from '../indicators/indicators.service';
+import type { Territory } from '../people/access';
 import { addBanksSheets } from '../mshn/mshn-file';
+import { exportColumns, pairCells, pairLines } from '../register/register-file';
+import { showDay, todayIn } from '../register/register-input';
 import { FORMS } from '../register/register.types';
 import type { RoadmapItem, Task } from '../roadmap/roadmap.types';
 import type { Services } from '../services';
@@ -30,7 +32,6 @@ const FILL: Record<string, string> = {
   none: 'FFEDEDED',
 };
 
-const showDay = (day: string) => `${day.slice(8, 10)}.${day.slice(5, 7)}.${day.slice(0, 4)}`;
 
 function fill(cell: ExcelJS.Cell, key: string | undefined) {
   if (key && FILL[key]) cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[key] } };
@@ -51,8 +52,12 @@ export function reportFileName(t: TFunction, territory: string, today: string): 
 }
 
 /** A task's cell in the roadmap matrix: what happened to it and when, and its colour key. */
-function taskCell(t: TFunction, task: Task, today: string): { text: string; colour?: string } {
-  const last = (list: { at: Date }[]) => list.at(-1)?.at.toISOString().slice(0, 10);
+function taskCell(t: TFunction, task: Task, today: string, timeZone: string): { text: string; colour?: string } {
+  // The day of the last submission or review in the territory's zone (a review at 23:00 UTC is tomorrow in Irkutsk).
+  const last = (list: { at: Date }[]) => {
+    const at = list.at(-1)?.at;
+    return at ? todayIn(timeZone, new Date(at)) : undefined;
+  };
   switch (task.status) {
     case 'accepted':
       return { text: t('report.cell.accepted', { date: showDay(last(task.reviews) ?? today) }), colour: 'accepted' };
@@ -130,7 +135,7 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
         const task = r.tasks.get(c.id);
         if (!task) return;
         const cell = row.getCell(7 + i);
-        const { text, colour } = taskCell(t, task, today);
+        const { text, colour } = taskCell(t, task, today, options.timeZone);
         cell.value = text;
         fill(cell, colour);
       });
@@ -140,48 +145,20 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
 
   // 2. The register: every pair of the territory, as the name mode keeps names.
   await step('register');
+  // The /export's columns and words, school by school in the order of the matrix.
   const register = workbook.addWorksheet(t('report.sheets.register'));
-  header(register, [
-    { title: t('report.register.organization'), width: 28 },
-    { title: t('report.register.mentor_code'), width: 10 },
-    { title: t('report.register.mentor'), width: 28 },
-    { title: t('report.register.mentor_category'), width: 18 },
-    { title: t('report.register.position'), width: 18 },
-    { title: t('report.register.mentee_code'), width: 10 },
-    { title: t('report.register.mentee'), width: 28 },
-    { title: t('report.register.mentee_category'), width: 20 },
-    { title: t('report.register.age'), width: 8 },
-    { title: t('report.register.grade'), width: 8 },
-    { title: t('report.register.form'), width: 20 },
-    { title: t('report.register.programme'), width: 24 },
-    { title: t('report.register.start'), width: 12 },
-    { title: t('report.register.end'), width: 12 },
-    { title: t('report.register.status'), width: 12 },
-  ]);
+  const nameMode = services.register.nameMode;
+  const registerColumns = exportColumns(nameMode);
+  header(register, [{ title: t('report.register.organization'), width: 28 }, ...registerColumns.map((c) => ({ title: c.header, width: c.width }))]);
+  registerColumns.forEach((c, i) => {
+    if (c.date) register.getColumn(2 + i).numFmt = 'dd.mm.yyyy';
+  });
+  const source = { pairBatches: services.register.pairBatches, peopleByIds: services.register.peopleByIds, peopleOfSchool: services.register.peopleOfSchool };
   const filter = scope.level === 'municipality' ? { municipalityId: scope.id } : { regionId: scope.id };
   let pairs = 0;
-  for await (const batch of services.register.pairsWithCards(filter)) {
-    for (const p of batch.sort((a, b) => (orgNames.get(a.schoolId) ?? '').localeCompare(orgNames.get(b.schoolId) ?? '', 'ru', { numeric: true }))) {
-      const { mentorCard: mentor, menteeCard: mentee } = p;
-      pairs++;
-      register.addRow([
-        orgNames.get(p.schoolId) ?? '',
-        mentor.code,
-        mentor.name ?? '',
-        t(`register.mentor_category.${mentor.category}`),
-        mentor.position ?? '',
-        mentee.code,
-        mentee.name ?? '',
-        t(`register.mentee_category.${mentee.category}`),
-        mentee.age ?? '',
-        mentee.grade ?? '',
-        t(`register.form.${p.form}`),
-        p.programme,
-        showDay(p.startDate),
-        p.endDate ? showDay(p.endDate) : '',
-        t(`register.status.${p.status}`),
-      ]);
-    }
+  for await (const { pair, mentor, mentee } of pairLines(source, { schoolIds: organizations.map((o) => o.id), filter })) {
+    pairs++;
+    register.addRow([orgNames.get(pair.schoolId) ?? '', ...pairCells(pair, mentor, mentee, nameMode)]);
   }
   if (pairs === 0) register.addRow([t('report.register.none')]);
 
@@ -200,7 +177,9 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
     { title: t('report.indicators.basis'), width: 70 },
   ]);
   const valueOf = (v: IndicatorValue) => (v.value === null ? (v.colour === 'na' ? '—' : t('indicators.no_data')) : v.def.unit === 'percent' ? v.value / 100 : v.value);
-  for (const v of await services.indicators.forTerritory(scope)) {
+  // A region's own indicators and each municipality's come from one read of its register.
+  const view = scope.level === 'region' ? await services.indicators.regionView(scope.id) : { region: await services.indicators.forTerritory(scope), municipalities: [] };
+  for (const v of view.region) {
     const row = indicators.addRow([
       v.def.n,
       t(`indicators.full.${v.def.n}`),
@@ -225,7 +204,7 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
   for (const field of FIGURE_FIELDS) indicators.addRow(['', t(`indicators.figures.fields.${field}`), figures.effective[field] ?? t('indicators.figures.not_entered')]);
   if (scope.level === 'region') {
     const byMunicipality = workbook.addWorksheet(t('report.sheets.indicators_by_municipality'));
-    const list = await services.indicators.byMunicipality(scope.id);
+    const list = view.municipalities;
     header(byMunicipality, [{ title: t('report.municipality'), width: 30 }, ...Array.from({ length: 15 }, (_, i) => ({ title: String(i + 1), width: 9 }))]);
     for (const m of list) {
       const row = byMunicipality.addRow([m.name, ...m.values.map(valueOf)]);
@@ -260,7 +239,7 @@ export async function buildTerritoryReport(services: Services, scope: Territory,
     const row = monitoring.addRow([
       orgNames.get(schoolId) ?? '',
       a.quarter,
-      showDay(a.answeredAt.toISOString().slice(0, 10)),
+      showDay(todayIn(options.timeZone, new Date(a.answeredAt))),
       a.programmes,
       ...FORMS.map((f) => a.participants[f] ?? 0),
       a.wentWell ?? '',

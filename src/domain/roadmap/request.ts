@@ -1,8 +1,8 @@
 import { z } from 'zod';
+import { showDay } from '../register/register-input';
 import type { Nudge } from '../reminders/outbox';
 import type { Services } from '../services';
 import { addDays, daysBetween } from '../reminders/working-time';
-import type { Scope } from '../territory/territory.types';
 import { parseDeadline } from './deadline';
 import { newItem, withResponsible } from './roadmap-build';
 import type { ItemDraft, RoadmapItem, Task } from './roadmap.types';
@@ -25,12 +25,15 @@ export const REQUEST_RESPONSIBLE = 'Руководители МОО';
 /** How far ahead a request's deadline may lie: a request is for weeks, not years. */
 export const REQUEST_MAX_DAYS_AHEAD = 366;
 
+/** How long a request's text may be, in characters. */
+export const REQUEST_TEXT = { min: 5, max: 1000 } as const;
+
 /** What is requested: 5 to 1000 characters (seed 002's sentence is about 150). */
 export const requestTextSchema = z
   .string()
   .trim()
-  .min(5, 'request.errors.text_short')
-  .max(1000, 'request.errors.text_long');
+  .min(REQUEST_TEXT.min, 'request.errors.text_short')
+  .max(REQUEST_TEXT.max, 'request.errors.text_long');
 
 /** A document kind a coordinator types in their own words. */
 export const documentKindSchema = z.string().trim().min(3, 'request.errors.document').max(200, 'request.errors.document');
@@ -79,11 +82,10 @@ export function requestNumberFor(items: Pick<RoadmapItem, 'key' | 'number'>[], k
  * The roadmap item of a request, assigned to every organization of the owner's territory, due on `due`
  * (written as a full date, so that it reads the same whenever the roadmap is published again).
  */
-export function requestItem(input: { key: string; n: number; text: string; due: string; documentKind: string; ownerLevel: Scope['level']; today: string }): ItemDraft {
-  const [y, m, d] = input.due.split('-');
-  const deadline = `до ${d}.${m}.${y}`;
-  const ownerLevel = input.ownerLevel === 'organization' ? 'municipality' : input.ownerLevel;
-  const context = { ownerLevel, period: { start: input.today, end: input.due > input.today ? input.due : input.today }, referenceDate: input.today } as const;
+export function requestItem(input: { key: string; n: number; text: string; due: string; documentKind: string; ownerLevel: 'municipality' | 'region'; today: string }): ItemDraft {
+  const deadline = `до ${showDay(input.due)}`;
+  // The deadline was read as today or later (readRequestDeadline).
+  const context = { ownerLevel: input.ownerLevel, period: { start: input.today, end: input.due }, referenceDate: input.today };
   const item = newItem({ number: requestNumber(input.n), section: null, name: input.text, deadline, responsible: REQUEST_RESPONSIBLE, documentKind: input.documentKind }, context);
   return { ...withResponsible(item, 'organizations', REQUEST_RESPONSIBLE, context), key: input.key };
 }

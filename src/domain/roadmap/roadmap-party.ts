@@ -24,6 +24,5 @@ export function answersFor(user: Pick<User, 'role'>, task: Pick<Task, 'target'>)
 /** The school or municipality a task belongs to, as a coordinator reads it; empty for the coordinator's own. */
 export async function partyName(territory: TerritoryService, task: Pick<Task, 'target'>): Promise<string> {
   if (task.target.level === 'coordinator') return '';
-  const view = await territory.describeScope({ level: task.target.level, id: task.target.id });
-  return (task.target.level === 'organization' ? view?.organization?.shortName : view?.municipality?.name) ?? '';
+  return territory.nameOf({ level: task.target.level, id: task.target.id });
 }

@@ -4,6 +4,7 @@ import type { TerritoryService } from '../territory/territory.service';
 import type { Organization, Scope } from '../territory/territory.types';
 import { firstNudgeDay, policyOf, policyProblem, type PolicyProblem, type ReminderPolicy } from '../reminders/policy';
 import { occurrences } from './deadline';
+import { addDays } from '../reminders/working-time';
 import type { NewTask, RoadmapRepository } from './roadmap.repository';
 import type { Evidence, ItemDraft, Roadmap, RoadmapDraft, RoadmapItem, Task, TaskTarget } from './roadmap.types';
 
@@ -140,7 +141,7 @@ export function createRoadmapService(repo: RoadmapRepository, territory: Territo
       const today = clock().toISOString().slice(0, 10);
       const items = existing ? await repo.itemsOf(existing.id) : [];
       const position = items.find((i) => i.key === item.key)?.position ?? items.reduce((max, i) => Math.max(max, i.position), -1) + 1;
-      const period = existing?.period ?? { start: today, end: `${Number(today.slice(0, 4)) + 1}${today.slice(4)}` };
+      const period = existing?.period ?? { start: today, end: addDays(today, 365) };
       const dues = item.assignments.flatMap((a) => occurrences(a.schedule, period)).map((o) => o.due ?? '');
       const end = dues.reduce((a, b) => (b > a ? b : a), period.end);
       // Only this item is published: two coordinators appending at once never drop each other's item.
@@ -356,7 +357,8 @@ function pairMoved(stale: [string, { id: string; status: Task['status'] }][], fr
     const news = freshBy.get(group) ?? [];
     if (news.length !== olds.length) continue;
     const byDue = (a: string | null, b: string | null) => (a ?? '9999').localeCompare(b ?? '9999');
-    const dueOf = (key: string) => key.slice(key.lastIndexOf('|') + 1);
+    // A slot without a due day is keyed '-': it sorts last, as a fresh one without a due day does.
+    const dueOf = (key: string) => (key.endsWith('|-') ? null : key.slice(key.lastIndexOf('|') + 1));
     olds.sort((a, b) => byDue(dueOf(a[0]), dueOf(b[0])));
     news.sort((a, b) => byDue(a.due, b.due));
     olds.forEach(([, t], i) => {

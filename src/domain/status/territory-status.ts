@@ -1,3 +1,4 @@
+import { todayIn } from '../register/register-input';
 import type { Task } from '../roadmap/roadmap.types';
 import { addDays } from '../reminders/working-time';
 import { nameKey } from '../shared/names';
@@ -55,6 +56,8 @@ export async function overdueByParty(services: Services, scope: Scope, today: st
 export async function territoryStatus(services: Services, scope: Scope, today: string): Promise<TerritoryStatus> {
   const tasks = await territoryTasks(services, scope);
   const orgs = await services.territory.organizationsIn(scope);
+  // A task is late when first sent after its due day, as a day in the territory's zone.
+  const timeZone = await services.territory.timezoneOf(scope);
   const municipalities = scope.level === 'region' ? await services.territory.listMunicipalities({ regionId: scope.id }) : [];
   const names = new Map<string, string>([...orgs.map((o) => [o.id, o.shortName] as const), ...municipalities.map((m) => [m.id, m.name] as const)]);
   const people = await services.people.usersInScopes([...names.keys()]);
@@ -65,7 +68,8 @@ export async function territoryStatus(services: Services, scope: Scope, today: s
   const overdueByMunicipality = new Map<string, number>();
   for (const t of tasks) {
     if (isDone(t)) {
-      const submitted = t.submissions[0]?.at.toISOString().slice(0, 10);
+      const first = t.submissions[0]?.at;
+      const submitted = first ? todayIn(timeZone, new Date(first)) : undefined;
       if (t.due && submitted && submitted > t.due) counts.late++;
       else counts.onTime++;
     } else if (t.due && t.due < today) {
@@ -105,18 +109,22 @@ export interface SchoolMark {
 }
 
 /**
+ * The organizations of a territory whose short or full name contains `search`: «сош 1», «СОШ № 1» and «школа №1»
+ * find «МБОУ СОШ № 1», and «сош 1» does not find «СОШ № 10».
+ */
+export async function findSchools(services: Services, scope: Scope, search: string) {
+  const norm = (text: string) => ` ${nameKey(text).replace(/[№#"'«»().,]/g, ' ').replace(/(\d+)/g, ' $1 ').replace(/\s+/g, ' ').trim()} `;
+  const query = norm(search).trim();
+  const pattern = new RegExp(` ${query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${/\d$/.test(query) ? ' ' : ''}`);
+  return (await services.territory.organizationsIn(scope)).filter((o) => pattern.test(norm(o.shortName)) || pattern.test(norm(o.fullName)));
+}
+
+/**
  * The schools of a territory with what a coordinator looks for first (overdue, due within a week, nobody in the
- * bot), by name; `search` keeps those whose short or full name contains it.
+ * bot), by name; `search` keeps those whose name contains it (see findSchools).
  */
 export async function schoolMarks(services: Services, scope: Scope, today: string, search?: string): Promise<SchoolMark[]> {
-  let orgs = await services.territory.organizationsIn(scope);
-  if (search) {
-    // «сош 1», «СОШ № 1» and «школа №1» find «МБОУ СОШ № 1», and «сош 1» does not find «СОШ № 10».
-    const norm = (text: string) => ` ${nameKey(text).replace(/[№#"'«»().,]/g, ' ').replace(/(\d+)/g, ' $1 ').replace(/\s+/g, ' ').trim()} `;
-    const query = norm(search).trim();
-    const pattern = new RegExp(` ${query.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${/\d$/.test(query) ? ' ' : ''}`);
-    orgs = orgs.filter((o) => pattern.test(norm(o.shortName)) || pattern.test(norm(o.fullName)));
-  }
+  const orgs = search ? await findSchools(services, scope, search) : await services.territory.organizationsIn(scope);
   const week = addDays(today, 7);
   const tasks = (await territoryTasks(services, scope)).filter((t) => !isDone(t) && t.due);
   const people = await services.people.usersInScopes(orgs.map((o) => o.id));

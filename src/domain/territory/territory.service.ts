@@ -119,6 +119,13 @@ export function createTerritoryService(repo: TerritoryRepository, options: Terri
       return scopes.get(`${scope.level}:${scope.id}`, () => loadScope(scope));
     },
 
+    /** The name a person reads for a scope: the organization's short name, the municipality's or the region's; '' if gone. */
+    async nameOf(scope: Scope): Promise<string> {
+      const view = await scopes.get(`${scope.level}:${scope.id}`, () => loadScope(scope));
+      if (!view) return '';
+      return (scope.level === 'organization' ? view.organization?.shortName : scope.level === 'municipality' ? view.municipality?.name : view.region.name) ?? '';
+    },
+
     /** The time zone of a scope (cached with it); Moscow for an unknown one. */
     async timezoneOf(scope: Scope): Promise<string> {
       return (await scopes.get(`${scope.level}:${scope.id}`, () => loadScope(scope)))?.timezone ?? 'Europe/Moscow';
