@@ -361,13 +361,14 @@ describe('the quarterly monitoring', () => {
     await press(headK, 'Отправить', rebuilt);
     expect(h.telegram.lastTextTo(headK.id)).toBe('✅ Спасибо! Ответы сохранены, задача мониторинга выполнена.');
 
-    // 28.12, 09:05 in Bodaibo: two weeks before the deadline (27.12 is a Sunday) the one school left is nudged.
+    // 30.12, 09:05 in Bodaibo: the reminders before the deadline (10.01) fall on the New Year holidays, so they come
+    // on the last working day before them; the one school left is nudged.
     h.telegram.clear();
-    await sweep(deliveryOf(rebuilt), atLocal('2026-12-28', 9 * 60 + 5, IRKUTSK));
+    await sweep(deliveryOf(rebuilt), atLocal('2026-12-30', 9 * 60 + 5, IRKUTSK));
     expect(h.telegram.textsTo(head3.id)).toHaveLength(1);
     expect(h.telegram.lastTextTo(head3.id)).toMatch(/^⏰ Напоминание: через \d+ дн\. срок по пункту Мониторинг реализации ЦМН за IV квартал 2026 г\. — до 10\.01\.2027\./);
     for (const done of [head1, curator1, head2, headK]) expect(h.telegram.textsTo(done.id)).toHaveLength(0);
-    h.time.set(atLocal('2026-12-28', 9 * 60 + 30, IRKUTSK));
+    h.time.set(atLocal('2026-12-30', 9 * 60 + 30, IRKUTSK));
     await press(head3, '✅ Отметить выполненным', rebuilt);
     await answerAll(head3, rebuilt);
 

@@ -5,7 +5,6 @@ import { showDay, todayIn } from '../register/register-input';
 import type { RegisterService } from '../register/register.service';
 import { FORMS, type MentoringForm } from '../register/register.types';
 import type { Nudge, SentLog } from '../reminders/outbox';
-import { DEFAULT_POLICY, type ReminderPolicy } from '../reminders/policy';
 import { addDays, daysBetween, nextWorkingSlot } from '../reminders/working-time';
 import { newItem, withResponsible } from '../roadmap/roadmap-build';
 import { answersFor, zoneScopeOf } from '../roadmap/roadmap-party';
@@ -20,8 +19,6 @@ import { autoStartQuarter, isMonitoringKey, parseQuarter, quarterKey, reportingQ
 import { zeroByForm } from './monitoring-input';
 import type { MonitoringRepository } from './monitoring.repository';
 import type { MonitoringAnswer, MonitoringInput, MonitoringRound, RegisterFigures } from './monitoring.types';
-
-const MONITORING_POLICY: ReminderPolicy = { ...DEFAULT_POLICY, before: [14, 7, 1] };
 
 /** The roadmap each municipality's rounds are items of. */
 export const MONITORING_ROADMAP_TITLE = 'Мониторинг реализации ЦМН';
@@ -210,10 +207,6 @@ export function createMonitoringService(
         } else {
           made = await roadmap.appendItem(owner, MONITORING_ROADMAP_TITLE, roundItem(quarter, todayIn(await zoneOf(municipality.id), now)), actor);
           status = 'opened';
-          // The fourth quarter's deadline (10.01) comes right after the New Year holidays, when the default nudges
-          // (7 and 1 days before) would wait for the first working day, past it: the monitoring's roadmap starts with
-          // one two weeks before as well. Its coordinator may change this in /settings.
-          if (!map) await roadmap.setPolicy(municipality.id, made.roadmap.id, MONITORING_POLICY);
         }
         const { item } = made;
         const due = item.assignments.map((a) => a.schedule.due).find((d): d is string => typeof d === 'string') ?? roundDeadline(quarter);

@@ -1,4 +1,5 @@
-import { addDays, atLocal, localParts, nextWorkingSlot, WORKING_HOURS } from './working-time';
+import { isWorkingDay } from './calendar';
+import { addDays, atLocal, daysBetween, localParts, nextWorkingSlot, WORKING_HOURS } from './working-time';
 
 /** When a task's party is nudged, per roadmap; a coordinator may change it within the bounds below. */
 export interface ReminderPolicy {
@@ -60,8 +61,9 @@ export interface PlannedNudge {
 
 /**
  * The nudges of a task due on `due` in a time zone, from the first one up to `until`: before the due day, on it,
- * then every few days while overdue, and one escalation to the coordinator. A nudge planned on a day off or at
- * night moves to the next working slot; two that land on the same slot keep only the later (more urgent) one.
+ * then every few days while overdue, and one escalation to the coordinator. A reminder before the due day planned on
+ * a day off moves to the working day before it; any other nudge on a day off or at night moves to the next working
+ * slot; two that land on the same slot keep only the later (more urgent) one.
  */
 export function plannedNudges(due: string, timeZone: string, policy: ReminderPolicy, until: Date): PlannedNudge[] {
   const plan: { kind: NudgeKind; slot: string; days: number }[] = [];
@@ -73,7 +75,16 @@ export function plannedNudges(due: string, timeZone: string, policy: ReminderPol
     if (slot > last) break;
     plan.push({ kind: 'overdue', slot, days: -k * policy.overdueEvery });
   }
-  const nudges = plan.map((p) => ({ ...p, at: nextWorkingSlot(atLocal(p.slot, WORKING_HOURS.start, timeZone), timeZone) }));
+  const nudges = plan.map((p) => {
+    // A reminder before the deadline that falls on a day off comes on the working day before it, not after it
+    // (a deadline of 10.01 after the New Year holidays is reminded of in December, not on 11.01).
+    if (p.kind === 'before' && !isWorkingDay(p.slot)) {
+      let day = p.slot;
+      while (!isWorkingDay(day)) day = addDays(day, -1);
+      return { ...p, slot: day, days: daysBetween(day, due), at: atLocal(day, WORKING_HOURS.start, timeZone) };
+    }
+    return { ...p, at: nextWorkingSlot(atLocal(p.slot, WORKING_HOURS.start, timeZone), timeZone) };
+  });
   const kept = nudges.filter((n, i) => !nudges.slice(i + 1).some((later) => later.at.getTime() <= n.at.getTime()));
   const escalationSlot = addDays(due, policy.escalateAfter);
   if (escalationSlot <= last) {
@@ -96,7 +107,10 @@ export function dueNow(due: string, timeZone: string, policy: ReminderPolicy, no
  */
 export function firstNudgeDay(due: string, policy: ReminderPolicy, today: string): string {
   const lead = Math.max(0, ...policy.before);
-  const day = addDays(due, -lead - 1);
+  // The earliest reminder moves back over days off (see plannedNudges): look from the working day it lands on.
+  let first = addDays(due, -lead);
+  if (lead > 0) while (!isWorkingDay(first)) first = addDays(first, -1);
+  const day = addDays(first, -1);
   return day > today ? day : today;
 }
 
