@@ -210,7 +210,7 @@ describe('dialogues follow the person', () => {
 
   it('when a territory has more organizations than buttons, then /invite asks for part of the name, and a number picks a button', async () => {
     await h.send(coordinator, '/invite');
-    expect(h.telegram.lastTextTo(coordinator.id)).toBe('Организаций в вашей территории: 9. Пришлите часть названия, например «СОШ № 1» или «детский сад».');
+    expect(h.telegram.lastTextTo(coordinator.id)).toBe('Организаций на вашей территории: 9. Пришлите часть названия, например «СОШ № 1» или «детский сад».');
     expect(h.telegram.lastButtons(coordinator.id)).toEqual([]);
     await h.send(coordinator, 'СОШ № 1');
     expect(h.telegram.lastButtons(coordinator.id).map((b) => b.text)).toEqual(['1. Майминская СОШ № 1']);

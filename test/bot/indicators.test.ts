@@ -64,7 +64,7 @@ describe('/indicators', () => {
     const text = h.telegram.lastTextTo(head.id);
     expect(text).toContain('Показатели ниже цели:\n🔴 2. Дети 11–18 лет в роли наставляемых: 1% (цель 20%, с первого года)');
     expect(text).not.toContain('🟢 14.');
-    expect(text).toContain('⚪ Нет данных для 2 показателей — /indicators');
+    expect(text).toContain('⚪ Нет данных по показателям: 2 — /indicators');
   });
 
   it('a coordinator sees «нет данных» until the territory figures are entered, enters them, and the value follows', async () => {
@@ -78,7 +78,7 @@ describe('/indicators', () => {
     await h.pressText(coordinator, 'Данные территории');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('• Дети 11–18 лет, проживающие на территории: не введено');
     await h.pressText(coordinator, 'Дети 11–18 лет, проживающие на территории');
-    expect(h.telegram.lastTextTo(coordinator.id)).toContain('Введите Дети 11–18 лет, проживающие на территории');
+    expect(h.telegram.lastTextTo(coordinator.id)).toContain('Введите значение «Дети 11–18 лет, проживающие на территории»');
     await h.send(coordinator, 'много');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('Нужно целое число от 0 до 10 000 000');
     await h.send(coordinator, '1 500');

@@ -194,9 +194,9 @@ describe('the quarterly monitoring', () => {
     await h.send(head1, '11');
     expect(h.telegram.lastTextTo(head1.id)).toBe('Оценка — целое число от 1 до 10. Нажмите кнопку или напишите число.');
     await press(head1, '8');
-    expect(h.telegram.lastTextTo(head1.id)).toBe('6/7. Есть ли на сайте школы раздел «Ресурсный центр наставнических практик»?');
+    expect(h.telegram.lastTextTo(head1.id)).toBe('6/7. Есть ли на сайте организации раздел «Ресурсный центр наставнических практик»?');
     await press(head1, 'Да');
-    expect(h.telegram.lastTextTo(head1.id)).toContain('7/7. Прошла ли школа независимую оценку качества');
+    expect(h.telegram.lastTextTo(head1.id)).toContain('7/7. Прошла ли организация независимую оценку качества');
     await h.send(head1, 'может быть');
     expect(h.telegram.lastTextTo(head1.id)).toBe('Ответьте кнопкой «Да» или «Нет» (или напишите «да» / «нет»).');
     await h.send(head1, 'нет');
@@ -287,13 +287,13 @@ describe('the quarterly monitoring', () => {
     await h.send(regional, '/monitoring');
     const view = h.telegram.lastTextTo(regional.id);
     expect(view).toContain('📊 Мониторинг реализации ЦМН за IV квартал 2026 г. — Иркутская область');
-    expect(view).toContain('Мониторинг идёт в 1 из 2 муниципалитетов.');
+    expect(view).toContain('Мониторинг идёт в муниципалитетах: 1 из 2.');
     expect(view).toContain('• г. Бодайбо и район: ответили 1 из 4');
     expect(view).toContain('• Киренский район: не начат');
     expect(view).toContain('Всего ответили: 1 из 4.');
     await press(regional, '▶️ Начать мониторинг за IV квартал');
     expect(h.telegram.textsTo(regional.id)[1]).toBe('▶️ Мониторинг за IV квартал 2026 г.: начат в муниципалитетах — 1, уже шёл — 1.');
-    expect(h.telegram.lastTextTo(regional.id)).toContain('Мониторинг идёт в 2 из 2 муниципалитетов.');
+    expect(h.telegram.lastTextTo(regional.id)).toContain('Мониторинг идёт в муниципалитетах: 2 из 2.');
 
     // Kirensk's round belongs to Kirensk; Bodaibo's is as it was.
     const kirensk = await roundOf({ level: 'municipality', id: schools.kirensk });

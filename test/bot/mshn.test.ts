@@ -109,7 +109,7 @@ describe('School of Mentoring: banks and meetings', () => {
     expect(h.telegram.lastTextTo(head.id)).toContain('Такой файл не подойдёт');
     await h.handle(documentUpdate(head, { fileId: 'practice-file', fileName: 'практика.pdf', fileSize: 120_000, mimeType: 'application/pdf' }));
     const summary = h.telegram.lastTextTo(head.id);
-    expect(summary).toContain('Проверьте перед отправкой в банк МШН:');
+    expect(summary).toContain('Проверьте перед отправкой в муниципальный банк Школы наставничества:');
     expect(summary).toContain('Вид: Практика');
     expect(summary).toContain(`Название: «${TITLE}»`);
     expect(summary).toContain('Форма наставничества: педагог – педагог');
@@ -137,7 +137,7 @@ describe('School of Mentoring: banks and meetings', () => {
   it('with something in the bank, /practice lists the school’s submissions first; «Добавить» sends a programme with a link', async () => {
     await h.send(head, '/practice');
     const list = h.telegram.lastTextTo(head.id);
-    expect(list).toContain('📚 Материалы вашей школы в банке МШН: 1');
+    expect(list).toContain('📚 Материалы вашей школы в банке Школы наставничества: 1');
     expect(list).toContain(`1. 📚 Практика · педагог – педагог · «${TITLE}» · 23.11.2026`);
     expect(h.telegram.lastButtons(head.id).map((b) => b.text)).toEqual([`1. ${TITLE}`, '➕ Добавить']);
     await h.pressText(head, 'Добавить');

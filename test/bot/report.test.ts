@@ -181,7 +181,7 @@ describe('the territory report', () => {
       // A region's report has each municipality's indicators too.
       expect(await admin(['report', '--region', 'Иркутская область', '--out', 'irkutsk.xlsx'])).toBe(0);
       const region = await open(await readFile(join(dir, 'irkutsk.xlsx')));
-      expect(rows(region.getWorksheet('Показатели по МО')!).map((r) => r[0])).toContain('г. Бодайбо и район');
+      expect(rows(region.getWorksheet('Показатели по муниципалитетам')!).map((r) => r[0])).toContain('г. Бодайбо и район');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

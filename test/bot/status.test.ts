@@ -157,7 +157,7 @@ describe('/status for a school', () => {
     await h.send(coordinator, '/school сош 1');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('📋 Состояние: МБОУ СОШ № 1');
     await h.send(coordinator, '/school гимназия имени никого');
-    expect(h.telegram.lastTextTo(coordinator.id)).toBe('В вашей территории нет организации, в названии которой есть «гимназия имени никого».');
+    expect(h.telegram.lastTextTo(coordinator.id)).toBe('На вашей территории нет организации, в названии которой есть «гимназия имени никого».');
     await h.send(coordinator, '/school');
     expect(h.telegram.lastTextTo(coordinator.id)).toBe('Напишите часть названия: /school СОШ № 3');
     // Another territory's school is not found by the coordinator of Artemovsky.
@@ -177,7 +177,7 @@ describe('/status for a school', () => {
     await h.send(coordinator, '/school СОШ №10');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('📋 Состояние: МБОУ СОШ № 10');
     await h.send(coordinator, '/school сош');
-    expect(h.telegram.lastTextTo(coordinator.id)).toMatch(/^Нашлось \d+ по «сош»:/);
+    expect(h.telegram.lastTextTo(coordinator.id)).toMatch(/^По «сош» найдено организаций: \d+:/);
     expect(h.telegram.lastButtons(coordinator.id).map((b) => b.text)).toEqual(expect.arrayContaining([expect.stringContaining('МБОУ СОШ № 1'), expect.stringContaining('МБОУ СОШ № 10')]));
   });
 });
