@@ -308,6 +308,8 @@ describe('School of Mentoring: banks and meetings', () => {
     await h.pressText(coordinator, 'Заседание МШН');
     await h.send(coordinator, '22.11.2026');
     await h.send(coordinator, 'Внеплановое заседание');
+    // A text instead of the minutes is asked again, and «Без файла» under that second question works too.
+    await h.send(coordinator, 'протокол пришлю позже');
     await h.pressText(coordinator, 'Без файла');
     expect(h.telegram.lastTextTo(coordinator.id)).toContain('⚠️ Протокол не приложен');
     await h.pressText(coordinator, 'Записать');

@@ -78,12 +78,13 @@ export async function askAttachment(
   opts: { retryKey: string; link?: z.ZodType<string> },
 ): Promise<{ file?: StoredFile; link?: string } | { cancelled: ConversationContext }> {
   const keyboard = () => new InlineKeyboard().text(t('mshn.buttons.no_file'), ids.noFile).text(t('mshn.buttons.cancel'), ids.cancel);
-  const asked = await ctx.reply(question, { reply_markup: keyboard() });
+  // The question and every re-ask carry the buttons: a press on any of them counts.
+  const asked = new Set([(await ctx.reply(question, { reply_markup: keyboard() })).message_id]);
   for (;;) {
     const answer = await waitInDialogue(conversation, { anyCommandEnds: true });
     if (answer.callbackQuery) {
       const data = answer.callbackQuery.data;
-      if (answer.callbackQuery.message?.message_id !== asked.message_id || (data !== ids.noFile && data !== ids.cancel)) {
+      if (!asked.has(answer.callbackQuery.message?.message_id ?? -1) || (data !== ids.noFile && data !== ids.cancel)) {
         await answer.answerCallbackQuery({ text: t('unhandled.stale_button') });
         continue;
       }
@@ -96,12 +97,12 @@ export async function askAttachment(
     const sent = fileOf(message);
     if (sent && 'file' in sent) return { file: sent.file };
     if (sent) {
-      await answer.reply(t(sent.problem), { reply_markup: keyboard() });
+      asked.add((await answer.reply(t(sent.problem), { reply_markup: keyboard() })).message_id);
       continue;
     }
     const link = opts.link && message.text ? parseInput(opts.link, message.text) : null;
     if (link?.ok) return { link: link.value };
-    await answer.reply(t(opts.retryKey), { reply_markup: keyboard() });
+    asked.add((await answer.reply(t(opts.retryKey), { reply_markup: keyboard() })).message_id);
   }
 }
 
